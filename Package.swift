@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction: SpecModel ← SpecCompiler ← Runtime ← {Simulator, Live} ← torghut (see docs/architecture.md).
+let package = Package(
+    name: "torghut",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "torghut", targets: ["torghut"]),
+        .library(name: "SpecModel", targets: ["SpecModel"]),
+        .library(name: "SpecCompiler", targets: ["SpecCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
+            name: "CXXHash", pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
+        .systemLibrary(
+            name: "CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "SpecModel", dependencies: ["CYAML", "CXXHash"]),
+        .target(
+            name: "SpecCompiler",
+            dependencies: ["SpecModel", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "torghut",
+            dependencies: [
+                "SpecModel", "SpecCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
+        .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel"]),
+        .testTarget(name: "TorghutCLITests", dependencies: ["torghut"]),
+    ]
+)

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Minimal POSIX file access. Foundation is avoided on purpose: loading it costs start-up time that `validate`'s
+/// 100 ms budget cannot spare (TRAPS: ICU).
+public enum FileSystem {
+    public enum EntryType: Sendable {
+        case file
+        case directory
+        case other
+        case missing
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(self.path): \(self.reason)" }
+    }
+
+    public static func type(of path: String) -> EntryType {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// Reads at most `limit + 1` bytes, so an oversized file is detected without reading all of it.
+    public static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return .failure(Failure(path: path, reason: Self.lastError())) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= limit {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Failure(path: path, reason: Self.lastError()))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return .success(bytes)
+    }
+
+    /// Names in a directory, without `.` and `..`, in byte order.
+    public static func list(_ path: String) -> Result<[String], Failure> {
+        guard let directory = opendir(path) else { return .failure(Failure(path: path, reason: Self.lastError())) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return .success(names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) })
+    }
+
+    public static func write(_ path: String, _ bytes: [UInt8]) -> Result<Void, Failure> {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return .failure(Failure(path: path, reason: Self.lastError())) }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return .failure(Failure(path: path, reason: Self.lastError()))
+            }
+            offset += written
+        }
+        return .success(())
+    }
+
+    public static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}

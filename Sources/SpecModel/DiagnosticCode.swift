@@ -1,0 +1,200 @@
+/// A stable diagnostic code such as `SPEC012`. Codes never change meaning once released; retired codes stay
+/// reserved. `docs/diagnostics.md` is generated from `DiagnosticCode.all`, and a test keeps the two in sync.
+public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
+    private enum Base: String, CaseIterable, Sendable {
+        case yamlSyntax = "SPEC001"
+        case tabIndentation = "SPEC002"
+        case duplicateKey = "SPEC003"
+        case aliasBudgetExceeded = "SPEC004"
+        case nestingTooDeep = "SPEC005"
+        case fileTooLarge = "SPEC006"
+        case unsupportedYAML = "SPEC007"
+        case unreadableInput = "SPEC008"
+        case noSpecFiles = "SPEC009"
+        case apiVersion = "SPEC010"
+        case unknownKind = "SPEC011"
+        case unknownKey = "SPEC012"
+        case missingKey = "SPEC013"
+        case wrongType = "SPEC014"
+        case outOfRange = "SPEC015"
+        case invalidIdentifier = "SPEC016"
+        case nonFiniteNumber = "SPEC017"
+        case yaml11Ambiguity = "SPEC018"
+        case tooPrecise = "SPEC019"
+        case duplicateName = "SPEC020"
+        case unresolvedReference = "SPEC021"
+        case invalidSymbol = "SPEC022"
+        case emptyList = "SPEC023"
+        case duplicateEntry = "SPEC024"
+        case conflictingValues = "SPEC025"
+        case invalidValue = "SPEC026"
+        case fractionAboveOne = "SPEC027"
+        case overrideOutsideUniverse = "SPEC028"
+        case scopeNotApplicable = "SPEC029"
+    }
+
+    private let base: Base
+
+    private init(_ base: Base) { self.base = base }
+
+    /// The stable identifier printed in diagnostics, e.g. `SPEC012`.
+    public var id: String { self.base.rawValue }
+    public var description: String { self.id }
+
+    /// Looks a code up by its identifier (`SPEC012`).
+    public init?(id: String) {
+        guard let base = Base(rawValue: id) else { return nil }
+        self.base = base
+    }
+
+    /// Every code, in identifier order.
+    public static var all: [DiagnosticCode] { Base.allCases.map(DiagnosticCode.init) }
+
+    public static let yamlSyntax = DiagnosticCode(.yamlSyntax)
+    public static let tabIndentation = DiagnosticCode(.tabIndentation)
+    public static let duplicateKey = DiagnosticCode(.duplicateKey)
+    public static let aliasBudgetExceeded = DiagnosticCode(.aliasBudgetExceeded)
+    public static let nestingTooDeep = DiagnosticCode(.nestingTooDeep)
+    public static let fileTooLarge = DiagnosticCode(.fileTooLarge)
+    public static let unsupportedYAML = DiagnosticCode(.unsupportedYAML)
+    public static let unreadableInput = DiagnosticCode(.unreadableInput)
+    public static let noSpecFiles = DiagnosticCode(.noSpecFiles)
+    public static let apiVersion = DiagnosticCode(.apiVersion)
+    public static let unknownKind = DiagnosticCode(.unknownKind)
+    public static let unknownKey = DiagnosticCode(.unknownKey)
+    public static let missingKey = DiagnosticCode(.missingKey)
+    public static let wrongType = DiagnosticCode(.wrongType)
+    public static let outOfRange = DiagnosticCode(.outOfRange)
+    public static let invalidIdentifier = DiagnosticCode(.invalidIdentifier)
+    public static let nonFiniteNumber = DiagnosticCode(.nonFiniteNumber)
+    public static let yaml11Ambiguity = DiagnosticCode(.yaml11Ambiguity)
+    public static let tooPrecise = DiagnosticCode(.tooPrecise)
+    public static let duplicateName = DiagnosticCode(.duplicateName)
+    public static let unresolvedReference = DiagnosticCode(.unresolvedReference)
+    public static let invalidSymbol = DiagnosticCode(.invalidSymbol)
+    public static let emptyList = DiagnosticCode(.emptyList)
+    public static let duplicateEntry = DiagnosticCode(.duplicateEntry)
+    public static let conflictingValues = DiagnosticCode(.conflictingValues)
+    public static let invalidValue = DiagnosticCode(.invalidValue)
+    public static let fractionAboveOne = DiagnosticCode(.fractionAboveOne)
+    public static let overrideOutsideUniverse = DiagnosticCode(.overrideOutsideUniverse)
+    public static let scopeNotApplicable = DiagnosticCode(.scopeNotApplicable)
+
+    /// The severity a code is reported with.
+    public var defaultSeverity: Severity {
+        switch self.base {
+        case .fractionAboveOne, .overrideOutsideUniverse: .warning
+        default: .error
+        }
+    }
+
+    /// A short title for tables and SARIF rule names.
+    public var title: String {
+        switch self.base {
+        case .yamlSyntax: "malformed YAML"
+        case .tabIndentation: "tab character in indentation"
+        case .duplicateKey: "duplicate mapping key"
+        case .aliasBudgetExceeded: "alias expansion budget exceeded"
+        case .nestingTooDeep: "nesting too deep"
+        case .fileTooLarge: "spec file too large"
+        case .unsupportedYAML: "unsupported YAML construct"
+        case .unreadableInput: "unreadable input"
+        case .noSpecFiles: "no spec files found"
+        case .apiVersion: "missing or unsupported apiVersion"
+        case .unknownKind: "missing or unknown kind"
+        case .unknownKey: "unknown key"
+        case .missingKey: "missing required key"
+        case .wrongType: "wrong value type"
+        case .outOfRange: "value out of range"
+        case .invalidIdentifier: "invalid identifier"
+        case .nonFiniteNumber: "non-finite number"
+        case .yaml11Ambiguity: "ambiguous YAML 1.1 scalar"
+        case .tooPrecise: "too many decimal places"
+        case .duplicateName: "duplicate spec name"
+        case .unresolvedReference: "unresolved reference"
+        case .invalidSymbol: "invalid ticker symbol"
+        case .emptyList: "empty list"
+        case .duplicateEntry: "duplicate list entry"
+        case .conflictingValues: "conflicting values"
+        case .invalidValue: "value not allowed"
+        case .fractionAboveOne: "fraction above 1.0"
+        case .overrideOutsideUniverse: "symbol outside the universe"
+        case .scopeNotApplicable: "limit not applicable at this scope"
+        }
+    }
+
+    /// What the code means and how to fix it, one or two sentences for docs/diagnostics.md.
+    public var explanation: String {
+        switch self.base {
+        case .yamlSyntax:
+            "The file is not well-formed YAML (libyaml's reader, scanner or parser stopped here). Fix the syntax at the "
+                + "caret; nothing in the file is validated until it parses."
+        case .tabIndentation:
+            "YAML forbids tabs in indentation. Indent with spaces."
+        case .duplicateKey:
+            "A mapping names the same key twice; YAML loaders disagree on which wins, so Torghut rejects it. Keys "
+                + "brought in by a `<<` merge may be overridden and are not duplicates."
+        case .aliasBudgetExceeded:
+            "Aliases expand to more nodes than the budget (100,000 per file), as in an alias bomb. Write the values "
+                + "out or use fewer nested aliases."
+        case .nestingTooDeep:
+            "Collections nest deeper than 64 levels. No spec kind needs that; the limit keeps loading bounded."
+        case .fileTooLarge:
+            "A spec file is larger than 4 MiB. Specs are small; split the file or remove generated data."
+        case .unsupportedYAML:
+            "A YAML feature specs do not use: a mapping or list as a key, an unknown explicit tag, or a non-UTF-8 "
+                + "encoding. Use plain string keys and untagged values in UTF-8."
+        case .unreadableInput:
+            "A path given on the command line or found in the tree cannot be read (missing, permission denied, not a "
+                + "regular file or directory)."
+        case .noSpecFiles:
+            "The directory holds no `.yaml` or `.yml` files. Point the command at a spec tree such as `specs/`."
+        case .apiVersion:
+            "Every document needs `apiVersion: torghut.dev/v1`. Kubernetes objects do not belong in a spec tree."
+        case .unknownKind:
+            "`kind` is missing or names no spec kind this version knows. The message lists the known kinds."
+        case .unknownKey:
+            "A key that the kind does not define, often a typo; the note suggests the closest known key. Unknown keys "
+                + "are errors so a misspelt limit can never be silently ignored."
+        case .missingKey:
+            "A required key is absent. The message names it and the mapping it belongs in."
+        case .wrongType:
+            "The value has the wrong type, e.g. a quoted string where a number belongs, or a list where a mapping "
+                + "belongs. Scalars are read by the type the schema expects, never guessed."
+        case .outOfRange:
+            "A number is outside its allowed range, e.g. a negative notional or a fraction below zero."
+        case .invalidIdentifier:
+            "Identifiers match `[a-z0-9][a-z0-9_.-]*(@[a-z0-9_-]+)?`, e.g. `intraday_tsmom_v1@prod`."
+        case .nonFiniteNumber:
+            "`.nan`, `.inf` and friends are not allowed in any numeric field."
+        case .yaml11Ambiguity:
+            "A scalar that YAML 1.1 and YAML 1.2 read differently: `yes`/`no`/`on`/`off` as booleans, `010` (octal in "
+                + "1.1), `1_000`. Write `true`/`false` and plain decimal digits."
+        case .tooPrecise:
+            "Decimals carry at most 9 fractional digits (Torghut's exact decimal is Int64 at 10^-9)."
+        case .duplicateName:
+            "Two documents of the same kind share `metadata.name` within one spec tree."
+        case .unresolvedReference:
+            "A reference names a spec that does not exist in the tree (e.g. a RiskPolicy's `universe`)."
+        case .invalidSymbol:
+            "Ticker symbols are 1–10 upper-case letters, digits, `.` or `-`, starting with a letter (e.g. `BRK.B`)."
+        case .emptyList:
+            "A list that must hold at least one entry is empty, e.g. a universe with no symbols."
+        case .duplicateEntry:
+            "A list names the same entry twice."
+        case .conflictingValues:
+            "Two values contradict each other, e.g. a minimum above its maximum, or a symbol both allowed and denied."
+        case .invalidValue:
+            "The value is not one of the allowed choices; the message lists them."
+        case .fractionAboveOne:
+            "A `..._fraction...` value above 1.0 (more than 100%). Allowed, because Torghut deployed 3.0 and 10.0, but "
+                + "usually a percent written as a fraction."
+        case .overrideOutsideUniverse:
+            "A RiskPolicy override or symbol list names a symbol that its universe does not contain, so it can never "
+                + "apply."
+        case .scopeNotApplicable:
+            "A limit set in an override whose scope cannot carry it, e.g. `max_open_positions` for one symbol. The "
+                + "message names the scopes the limit supports."
+        }
+    }
+}
