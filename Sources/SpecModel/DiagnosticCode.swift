@@ -198,3 +198,29 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DiagnosticCode {
+    /// The content of `docs/diagnostics.md`, generated from the code table so the two cannot drift.
+    public static func markdownReference() -> String {
+        var out = """
+            # Diagnostic codes
+
+            Generated from `DiagnosticCode` in `Sources/SpecModel/DiagnosticCode.swift`; a test fails when this file \
+            and the code differ (regenerate with `TORGHUT_RECORD_SNAPSHOTS=1 swift test --filter DiagnosticsDocTests`).
+
+            Codes are stable: a released code never changes meaning. Errors make a command exit 2; warnings never \
+            change the exit status. Every diagnostic renders as `file:line:column: severity[CODE]: message`, \
+            columns counted in Unicode scalars from 1.
+
+            | code | severity | title | meaning and fix |
+            | --- | --- | --- | --- |
+
+            """
+        for code in Self.all {
+            let explanation = code.explanation.replacing("|", with: "\\|")
+            out += "| <a id=\"\(code.id.lowercased())\"></a>`\(code.id)` | \(code.defaultSeverity.rawValue) | "
+            out += "\(code.title) | \(explanation) |\n"
+        }
+        return out
+    }
+}

@@ -103,7 +103,9 @@ extension FieldKind where Value == Bool {
             schema: { .object(["type": "boolean", "description": .string(description)]) },
             encode: { .bool($0) },
             decode: { node, site, session in
-                guard case .scalar(let text, let style) = node.content, style.isPlain, !node.isNull else {
+                guard case .scalar(let text, let style) = node.content, style.isPlain, !node.isNull,
+                    node.tag == nil || node.tag == "tag:yaml.org,2002:bool"
+                else {
                     session.wrongType(node, expected: "true or false", at: site)
                     return nil
                 }
@@ -251,7 +253,8 @@ enum NumberText {
             return nil
         }
         let numericTags = ["tag:yaml.org,2002:int", "tag:yaml.org,2002:float"]
-        guard style.isPlain || node.tag.map(numericTags.contains) == true else {
+        let tagged = node.tag.map(numericTags.contains)
+        guard tagged ?? style.isPlain else {
             session.wrongType(node, expected: expected, at: site, notes: ["remove the quotes to write a number"])
             return nil
         }

@@ -85,7 +85,7 @@ enum LibYAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown libyaml error"
         switch parser.error {
         case YAML_READER_ERROR:
-            let location = file.location(ofByteOffset: parser.problem_offset)
+            let location = file.location(ofByteOffset: Self.characterStart(parser.problem_offset, in: file.bytes))
             return Diagnostic(
                 .yamlSyntax, "cannot read the file: \(problem)",
                 at: SourceSpan(file: file.path, start: location))
@@ -106,6 +106,18 @@ enum LibYAMLError {
             }
             return Diagnostic(.yamlSyntax, "malformed YAML: \(problem)", at: span, notes: notes)
         }
+    }
+
+    /// libyaml reports a bad trailing octet at its own offset; point at the character it belongs to instead.
+    private static func characterStart(_ offset: Int, in bytes: [UInt8]) -> Int {
+        var start = min(offset, bytes.count)
+        while start > 0, offset - start < 3 {
+            let previous = bytes[start - 1]
+            if previous >= 0xC0 { return start - 1 }
+            if previous & 0xC0 != 0x80 { break }
+            start -= 1
+        }
+        return offset
     }
 
     private static func isTab(at location: SourceLocation, in file: SourceFile) -> Bool {
