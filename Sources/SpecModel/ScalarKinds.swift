@@ -296,7 +296,7 @@ public func closestMatch(to text: String, in candidates: [String]) -> String? {
     var best: (String, Int)?
     for candidate in candidates {
         let distance = editDistance(Array(text.utf8), Array(candidate.utf8))
-        if distance <= Swift.max(2, candidate.utf8.count / 4), best.map({ distance < $0.1 }) ?? true {
+        if distance <= Swift.max(2, candidate.utf8.count / 3), best.map({ distance < $0.1 }) ?? true {
             best = (candidate, distance)
         }
     }

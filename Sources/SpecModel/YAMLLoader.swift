@@ -25,8 +25,7 @@ public struct YAMLLoader: Sendable {
     /// Parses every document of `file`. Complete documents before a fatal error are returned with the diagnostics.
     public func load(_ file: SourceFile) -> (documents: [YAMLDocument], diagnostics: [Diagnostic]) {
         if file.bytes.count > self.limits.maxFileBytes {
-            let message =
-                "spec file is \(file.bytes.count) bytes; the limit is \(self.limits.maxFileBytes) bytes (4 MiB)"
+            let message = "spec file is larger than the \(self.limits.maxFileBytes)-byte (4 MiB) limit"
             return ([], [Diagnostic(.fileTooLarge, message, at: .file(file.path))])
         }
         if file.bytes.starts(with: [0xFE, 0xFF]) || file.bytes.starts(with: [0xFF, 0xFE]) {
