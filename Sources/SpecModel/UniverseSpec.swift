@@ -18,7 +18,7 @@ public struct UniverseSpec: Sendable, Hashable {
         static let kind = FieldKind<DynamicSource>.object("Live universe membership service.") { r in
             let source = DynamicSource(
                 provider: r.required("provider", .choice(["jangar"], "Service that provides the symbol list.")),
-                url: r.required("url", .located(.string("HTTP(S) URL returning the symbol list."))),
+                url: r.required("url", .located(.string("HTTP(S) URL returning the symbol list.", pattern: "^https?://"))),
                 requestTimeoutSeconds: r.optional(
                     "request_timeout_seconds", .integer("Timeout of one request.", min: 1, max: 300), default: 5),
                 cacheTTLSeconds: r.optional(
