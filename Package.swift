@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,9 +27,7 @@ let package = Package(
             name: "CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "SpecModel", dependencies: ["CYAML", "CXXHash"]),
-        .target(
-            name: "SpecCompiler",
-            dependencies: ["SpecModel", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SpecCompiler", dependencies: ["SpecModel"]),
         .executableTarget(
             name: "torghut",
             dependencies: [
@@ -40,5 +37,7 @@ let package = Package(
         .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
         .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel"]),
         .testTarget(name: "TorghutCLITests", dependencies: ["torghut"]),
+        // Proves each system-library module resolves through pkg-config and links.
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CYAML", "CXXHash", "CRdKafka", "CLibPQ"]),
     ]
 )

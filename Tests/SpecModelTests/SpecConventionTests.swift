@@ -1,0 +1,53 @@
+import SpecModel
+import Testing
+
+/// Conventions every spec kind keeps, checked on the generated JSON Schemas so new kinds are covered automatically.
+@Suite struct SpecConventionTests {
+    static let unitSuffixes = [
+        "_usd", "_bps", "_seconds", "_shares", "_minutes_after_open", "_minutes_before_close",
+    ]
+
+    /// Every (path, key, schema) of every object property, depth first.
+    static func properties(_ schema: JSONValue, path: String = "") -> [(String, String, [String: JSONValue])] {
+        guard case .object(let object) = schema else { return [] }
+        var found: [(String, String, [String: JSONValue])] = []
+        if case .object(let properties) = object["properties"] {
+            for key in properties.keys.sorted() {
+                guard case .object(let child) = properties[key] else { continue }
+                found.append((path, key, child))
+                found += Self.properties(.object(child), path: "\(path).\(key)")
+            }
+        }
+        if let items = object["items"] { found += Self.properties(items, path: path + "[]") }
+        return found
+    }
+
+    @Test(arguments: SpecKind.allCases)
+    func numericKeysCarryTheirUnit(_ kind: SpecKind) {
+        for (path, key, schema) in Self.properties(SpecDocument.jsonSchema(for: kind)) where schema["type"] == "number" {
+            let hasUnit = Self.unitSuffixes.contains { key.hasSuffix($0) } || key.contains("fraction")
+            #expect(hasUnit, "\(kind.rawValue)\(path).\(key) is a number without a unit suffix")
+        }
+    }
+
+    @Test(arguments: SpecKind.allCases)
+    func everyPropertyIsDocumentedAndObjectsAreClosed(_ kind: SpecKind) {
+        for (path, key, schema) in Self.properties(SpecDocument.jsonSchema(for: kind)) {
+            if case .string(let text) = schema["description"] {
+                #expect(!text.isEmpty, "\(path).\(key)")
+            } else {
+                Issue.record("\(kind.rawValue)\(path).\(key) has no description")
+            }
+            if schema["type"] == "object", schema["properties"] != nil {
+                #expect(schema["additionalProperties"] == false, "\(path).\(key) must reject unknown keys")
+            }
+        }
+    }
+
+    @Test func everyRiskLimitIsInTheSchemaInDefinitionOrder() {
+        let keys = RiskLimits.definitions.map(\.key)
+        #expect(Set(keys).count == keys.count)
+        let limits = Self.properties(SpecDocument.jsonSchema(for: .riskPolicy)).filter { $0.0 == ".spec.limits" }
+        #expect(Set(limits.map(\.1)) == Set(keys))
+    }
+}
