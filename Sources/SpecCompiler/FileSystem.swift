@@ -30,6 +30,12 @@ public enum FileSystem {
         }
     }
 
+    /// True for a symbolic link (not followed). Tree walks skip linked directories so a link loop cannot recurse.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// Reads at most `limit + 1` bytes, so an oversized file is detected without reading all of it.
     public static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
         let descriptor = open(path, O_RDONLY)

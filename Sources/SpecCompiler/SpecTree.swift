@@ -75,7 +75,8 @@ public struct SpecTreeLoader: Sendable {
             for name in names where !name.hasPrefix(".") {
                 let path = FileSystem.join(directory, name)
                 switch FileSystem.type(of: path) {
-                case .directory: self.collect(directory: path, into: &paths, diagnostics: &diagnostics)
+                case .directory where !FileSystem.isSymbolicLink(path):
+                    self.collect(directory: path, into: &paths, diagnostics: &diagnostics)
                 case .file where name.hasSuffix(".yaml") || name.hasSuffix(".yml"): paths.append(path)
                 default: break
                 }

@@ -2,6 +2,10 @@ import SpecCompiler
 import SpecModel
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct BundledSpecTests {
     @Test func bundledSpecsValidateWithOnlyTheDeployedFractionWarnings() {
         let tree = SpecTreeLoader().load(paths: [TestPaths.path("specs")])
@@ -49,6 +53,15 @@ import Testing
         let tree = SpecTreeLoader().load(paths: [directory.path])
         #expect(tree.diagnostics.isEmpty)
         #expect(tree.documents.map(\.name.rawValue) == ["a", "b"])
+    }
+
+    @Test func symlinkedDirectoriesAreNotFollowed() throws {
+        let directory = try TemporaryDirectory()
+        directory.write("u.yaml", "apiVersion: torghut.dev/v1\nkind: Universe\nmetadata: {name: u}\nspec: {symbols: [A]}\n")
+        #expect(symlink(directory.path, FileSystem.join(directory.path, "loop")) == 0)
+        let tree = SpecTreeLoader().load(paths: [directory.path])
+        #expect(tree.diagnostics.isEmpty)
+        #expect(tree.files.count == 1)
     }
 
     @Test func duplicateNamesAcrossFilesPointAtTheSecond() throws {
