@@ -1,7 +1,13 @@
 #if canImport(Glibc)
 import Glibc
+
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
 #endif
 
 /// Minimal POSIX file access. Foundation is avoided on purpose: loading it costs start-up time that `validate`'s
@@ -44,7 +50,7 @@ public enum FileSystem {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count <= limit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return .failure(Failure(path: path, reason: Self.lastError()))
@@ -75,7 +81,7 @@ public enum FileSystem {
         defer { close(descriptor) }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
                 return .failure(Failure(path: path, reason: Self.lastError()))

@@ -83,6 +83,11 @@ public struct ObjectReader {
         session.diagnostics.append(Diagnostic(code, message, at: span, severity: severity, notes: notes))
     }
 
+    /// Reports a problem at an explicit span. No-op while describing.
+    public func report(_ code: DiagnosticCode, _ message: String, at span: SourceSpan, notes: [String] = []) {
+        self.session?.diagnostics.append(Diagnostic(code, message, at: span, notes: notes))
+    }
+
     /// Reports every key that no read asked for.
     mutating func finish() {
         guard let pairs = self.pairs, let session = self.session else { return }

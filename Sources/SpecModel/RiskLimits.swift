@@ -111,7 +111,8 @@ public struct RiskLimits: Sendable, Hashable {
     static func kind(at scope: RiskScope) -> FieldKind<RiskLimits> {
         .object("Risk limits at \(scope.rawValue) scope. Omitted limits are not enforced at this scope.") { r in
             var values: [String: Located<Decimal>] = [:]
-            for definition in Self.definitions {
+            // The schema lists only the limits of this scope; decoding still reads the others to explain SPEC029.
+            for definition in Self.definitions where !r.isDescribing || definition.scopes.contains(scope) {
                 guard let value = r.optional(definition.key, FieldKind.located(Self.fieldKind(for: definition))) else { continue }
                 guard definition.scopes.contains(scope) else {
                     let allowed = RiskScope.allCases.filter(definition.scopes.contains).map(\.rawValue)

@@ -11,11 +11,16 @@ public struct RiskPolicySpec: Sendable, Hashable {
     public var tradingHours: TradingHours
     public var limits: RiskLimits
     public var overrides: [RiskOverride]
+    /// What the participation limit does when average daily volume is unknown: `allow` (Torghut: no check, a
+    /// warning) or `reject`.
+    public var whenADVMissing: String
 
     public struct ShortPolicy: Sendable, Hashable {
         public var allowed: Bool
         public var wholeSharesOnly: Bool
         public var requireEasyToBorrow: Bool
+        /// What to do when the broker's shortable / easy-to-borrow data is unavailable.
+        public var whenBorrowDataMissing: String
 
         static let kind = FieldKind<ShortPolicy>.object("Short selling.") { r in
             ShortPolicy(
@@ -24,7 +29,13 @@ public struct RiskPolicySpec: Sendable, Hashable {
                     "whole_shares_only", .bool("Short-increasing sells must be whole shares."), default: true),
                 requireEasyToBorrow: r.optional(
                     "require_easy_to_borrow", .bool("Require tradable, shortable and easy-to-borrow assets."),
-                    default: true))
+                    default: true),
+                whenBorrowDataMissing: r.optional(
+                    "when_borrow_data_missing",
+                    .choice(
+                        ["reject", "reject_in_live", "allow"],
+                        "Short-increasing sells when borrow data is unknown (Torghut: strict live, lenient paper)."),
+                    default: "reject_in_live"))
         }
     }
 
@@ -97,19 +108,26 @@ public struct RiskPolicySpec: Sendable, Hashable {
         public var entriesEndMinutesBeforeClose: Int
         public var exitsEndMinutesBeforeClose: Int
 
-        static func kind(_ description: String) -> FieldKind<SessionWindow> {
+        static func kind(_ description: String, sessionMinutes: Int) -> FieldKind<SessionWindow> {
             .object(description) { r in
                 let window = SessionWindow(
                     entriesStartMinutesAfterOpen: r.optional(
                         "entries_start_minutes_after_open",
-                        .integer("First minute after the open at which entries may be sent.", min: 0, max: 390),
+                        .integer("First minute after the open at which entries may be sent.", min: 0, max: sessionMinutes),
                         default: 0),
                     entriesEndMinutesBeforeClose: r.optional(
                         "entries_end_minutes_before_close",
-                        .integer("Entries stop this many minutes before the close.", min: 0, max: 390), default: 0),
+                        .integer("Entries stop this many minutes before the close.", min: 0, max: sessionMinutes), default: 0),
                     exitsEndMinutesBeforeClose: r.optional(
                         "exits_end_minutes_before_close",
-                        .integer("Exits stop this many minutes before the close.", min: 0, max: 390), default: 0))
+                        .integer("Exits stop this many minutes before the close.", min: 0, max: sessionMinutes), default: 0))
+                let open = window.entriesStartMinutesAfterOpen + window.entriesEndMinutesBeforeClose
+                if !r.isDescribing, open >= sessionMinutes {
+                    r.report(
+                        .conflictingValues, "the entry window is empty: \(window.entriesStartMinutesAfterOpen) minutes "
+                            + "after the open and \(window.entriesEndMinutesBeforeClose) before the close leave nothing "
+                            + "of a \(sessionMinutes)-minute session", at: "entries_end_minutes_before_close")
+                }
                 if window.exitsEndMinutesBeforeClose > window.entriesEndMinutesBeforeClose {
                     r.report(
                         .conflictingValues, "exits stop before entries do: 'exits_end_minutes_before_close' "
@@ -133,9 +151,11 @@ public struct RiskPolicySpec: Sendable, Hashable {
             "When orders may be submitted, per session type, in New York exchange time."
         ) { r in
             TradingHours(
-                regular: r.optional("regular", SessionWindow.kind("A full regular session (09:30-16:00 New York)."))
+                regular: r.optional(
+                    "regular", SessionWindow.kind("A full regular session (09:30-16:00 New York).", sessionMinutes: 390))
                     ?? Self.defaultWindow,
-                earlyClose: r.optional("early_close", SessionWindow.kind("A half day closing at 13:00 New York."))
+                earlyClose: r.optional(
+                    "early_close", SessionWindow.kind("A half day closing at 13:00 New York.", sessionMinutes: 210))
                     ?? Self.defaultWindow,
                 extendedHours: r.optional(
                     "extended_hours", .bool("Allow orders outside regular hours."), default: false))
@@ -147,13 +167,12 @@ public struct RiskPolicySpec: Sendable, Hashable {
             ?? []
         var seen: [String: Int] = [:]
         for (index, override) in overrides.enumerated() {
-            guard let scope = override.scopeKey else { continue }
-            if let first = seen[scope] {
+            if let first = seen[override.scopeKey] {
                 r.report(
-                    .duplicateEntry, "overrides[\(index)] repeats the scope of overrides[\(first)] (\(scope))",
-                    at: "overrides")
+                    .duplicateEntry, "overrides[\(index)] repeats the scope of overrides[\(first)] (\(override.scopeKey))",
+                    at: override.span)
             } else {
-                seen[scope] = index
+                seen[override.scopeKey] = index
             }
         }
         return RiskPolicySpec(
@@ -170,7 +189,11 @@ public struct RiskPolicySpec: Sendable, Hashable {
                 ?? TradingHours(regular: TradingHours.defaultWindow, earlyClose: TradingHours.defaultWindow,
                                 extendedHours: false),
             limits: r.optional("limits", RiskLimits.kind(at: .global)) ?? RiskLimits(),
-            overrides: overrides)
+            overrides: overrides,
+            whenADVMissing: r.optional(
+                "when_adv_missing",
+                .choice(["allow", "reject"], "Participation check when average daily volume is unknown."),
+                default: "allow"))
     }
 }
 
@@ -183,25 +206,52 @@ public struct RiskOverride: Sendable, Hashable {
 
     public var scope: RiskScope { self.strategy != nil ? .strategy : .symbol }
 
-    /// `strategy:<id>` or `symbol:<ticker>`, for duplicate detection; nil when the scope is invalid.
-    var scopeKey: String? {
-        if let strategy, self.symbol == nil { return "strategy \(strategy.value)" }
-        if let symbol, self.strategy == nil { return "symbol \(symbol.value)" }
-        return nil
+    /// `strategy <id>` or `symbol <ticker>`, for duplicate detection.
+    var scopeKey: String {
+        if let strategy { return "strategy \(strategy.value)" }
+        return "symbol \(self.symbol?.value.rawValue ?? "")"
     }
 
-    static let kind = FieldKind<RiskOverride>.object("Limits for exactly one strategy or one symbol.") { r in
-        let strategy = r.optional("strategy", .located(.identifier("Strategy id this override applies to.")))
-        let symbol = r.optional("symbol", .located(.symbol("Symbol this override applies to.")))
-        let scope: RiskScope = symbol != nil && strategy == nil ? .symbol : .strategy
-        let limits = r.required("limits", RiskLimits.kind(at: scope))
-        if !r.isDescribing {
-            if strategy == nil, symbol == nil {
-                r.report(.missingKey, "an override needs 'strategy' or 'symbol'")
-            } else if strategy != nil, symbol != nil {
-                r.report(.conflictingValues, "an override sets either 'strategy' or 'symbol', not both", at: "symbol")
-            }
-        }
-        return RiskOverride(strategy: strategy, symbol: symbol, limits: limits, span: r.site.keySpan)
+    private static let strategyScoped = FieldKind<RiskOverride>.object("Limits for one strategy.") { r in
+        RiskOverride(
+            strategy: r.required("strategy", .located(.identifier("Strategy id this override applies to."))),
+            symbol: nil, limits: r.required("limits", RiskLimits.kind(at: .strategy)), span: r.site.keySpan)
     }
+
+    private static let symbolScoped = FieldKind<RiskOverride>.object("Limits for one symbol.") { r in
+        RiskOverride(
+            strategy: nil, symbol: r.required("symbol", .located(.symbol("Symbol this override applies to."))),
+            limits: r.required("limits", RiskLimits.kind(at: .symbol)), span: r.site.keySpan)
+    }
+
+    /// Exactly one of `strategy` or `symbol` picks the scope, and with it the limits that may be set.
+    static let kind = FieldKind<RiskOverride>(
+        placeholder: strategyScoped.placeholder,
+        schema: {
+            .object([
+                "description": "Limits for exactly one strategy or one symbol.",
+                "oneOf": [strategyScoped.jsonSchema, symbolScoped.jsonSchema],
+            ])
+        },
+        decode: { node, site, session in
+            guard case .mapping(let pairs) = node.content else {
+                session.wrongType(node, expected: "a mapping with 'strategy' or 'symbol' and 'limits'", at: site)
+                return nil
+            }
+            let keys = Set(pairs.map(\.keyText))
+            switch (keys.contains("strategy"), keys.contains("symbol")) {
+            case (true, true):
+                let span = pairs.first { $0.keyText == "symbol" }?.key.span ?? node.span
+                session.diagnostics.error(
+                    .conflictingValues, "an override sets either 'strategy' or 'symbol', not both", at: span)
+                return nil
+            case (false, false):
+                session.diagnostics.error(.missingKey, "an override needs 'strategy' or 'symbol'", at: site.keySpan)
+                return nil
+            case (true, false):
+                return strategyScoped.decode(node, at: site, in: session)
+            case (false, true):
+                return symbolScoped.decode(node, at: site, in: session)
+            }
+        })
 }

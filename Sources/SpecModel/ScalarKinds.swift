@@ -2,13 +2,19 @@
 // false and `010` as 8). A quoted scalar is always a string.
 
 extension FieldKind where Value == String {
-    /// Any string scalar. Plain text such as `NO` or `010` stays text here.
+    /// Any string scalar. Plain text such as `NO`, `010` or `1` stays text here, so the schema of a free-form string
+    /// also admits the numbers and booleans that YAML 1.2 editors would read those scalars as.
     public static func string(_ description: String, pattern: String? = nil) -> FieldKind<String> {
         FieldKind(
             placeholder: "",
             schema: {
-                var schema: [String: JSONValue] = ["type": "string", "description": .string(description)]
-                if let pattern { schema["pattern"] = .string(pattern) }
+                var schema: [String: JSONValue] = ["description": .string(description)]
+                if let pattern {
+                    schema["type"] = "string"
+                    schema["pattern"] = .string(pattern)
+                } else {
+                    schema["type"] = ["string", "number", "boolean"]
+                }
                 return .object(schema)
             },
             encode: { .string($0) },
@@ -185,7 +191,7 @@ extension FieldKind where Value == Decimal {
                 if let max { schema["maximum"] = .decimalNumber(max) }
                 return .object(schema)
             },
-            encode: { .decimal($0) },
+            encode: { .decimalNumber($0) },
             decode: { node, site, session in
                 guard let text = NumberText.plainNumber(node, expected: "a number (\(unit))", at: site, session) else {
                     return nil

@@ -62,7 +62,10 @@ public struct SpecDocument: Sendable {
         let root = document.root
         let rootSite = FieldSite(path: "", keySpan: SourceSpan(file: root.span.file, start: root.span.start))
         guard case .mapping(let pairs) = root.content else {
-            session.wrongType(root, expected: "a mapping with apiVersion, kind, metadata and spec", at: rootSite)
+            session.diagnostics.error(
+                .wrongType,
+                "a spec document must be a mapping with apiVersion, kind, metadata and spec, found "
+                    + root.shapeDescription, at: root.span)
             return nil
         }
         guard let apiVersion = pairs.first(where: { $0.keyText == "apiVersion" }) else {

@@ -44,6 +44,35 @@ import Testing
         }
     }
 
+    /// Defaults must have the schema's own type, or editors flag the documented default as an error.
+    @Test(arguments: SpecKind.allCases)
+    func defaultsMatchTheirType(_ kind: SpecKind) {
+        for (path, key, schema) in Self.properties(SpecDocument.jsonSchema(for: kind)) {
+            guard let value = schema["default"] else { continue }
+            switch (schema["type"], value) {
+            case ("number", .integer), ("number", .double), ("integer", .integer), ("boolean", .bool), ("array", .array):
+                break
+            case (nil, .string) where schema["enum"] != nil: break
+            default: Issue.record("\(kind.rawValue)\(path).\(key): default \(value) does not match its type")
+            }
+        }
+    }
+
+    @Test func overridesOfferOneSchemaPerScope() {
+        let overrides = Self.properties(SpecDocument.jsonSchema(for: .riskPolicy)).first { $0.1 == "overrides" }
+        guard case .object(let items)? = overrides?.2["items"], case .array(let choices)? = items["oneOf"] else {
+            Issue.record("overrides items should be a oneOf")
+            return
+        }
+        #expect(choices.count == 2)
+        let limitKeys = choices.map { choice in
+            Set(Self.properties(choice).filter { $0.0 == ".limits" }.map(\.1))
+        }
+        #expect(limitKeys[0].contains("max_open_positions"))
+        #expect(!limitKeys[1].contains("max_open_positions"))
+        #expect(limitKeys[1].contains("price_band_bps"))
+    }
+
     @Test func everyRiskLimitIsInTheSchemaInDefinitionOrder() {
         let keys = RiskLimits.definitions.map(\.key)
         #expect(Set(keys).count == keys.count)

@@ -96,7 +96,45 @@ func riskPolicy(_ spec: String) -> String {
                 - {symbol: AAPL, limits: {cooldown_seconds: 2}}
 
             """)
-        #expect(decodeSpecs(repeated).1.map(\.code) == [.duplicateEntry])
+        let duplicate = decodeSpecs(repeated).1
+        #expect(duplicate.map(\.code) == [.duplicateEntry])
+        #expect(duplicate.first?.span.start == SourceLocation(line: 10, column: 7))
+        #expect(duplicate.first?.message == "overrides[1] repeats the scope of overrides[0] (symbol AAPL)")
+    }
+
+    @Test func entryWindowMustFitTheSession() {
+        let halfDay = riskPolicy(
+            "  shorts: {allowed: false}\n  trading_hours:\n    early_close: {entries_start_minutes_after_open: 200, "
+                + "entries_end_minutes_before_close: 10}\n")
+        let diagnostics = decodeSpecs(halfDay).1
+        #expect(diagnostics.map(\.code) == [.conflictingValues])
+        #expect(diagnostics.first?.message.contains("210-minute session") == true)
+        let tooLong = riskPolicy(
+            "  shorts: {allowed: false}\n  trading_hours:\n    early_close: {entries_end_minutes_before_close: 300}\n")
+        #expect(decodeSpecs(tooLong).1.map(\.code) == [.outOfRange])
+        let regular = riskPolicy(
+            "  shorts: {allowed: false}\n  trading_hours:\n    regular: {entries_end_minutes_before_close: 300}\n")
+        #expect(decodeSpecs(regular).1.isEmpty)
+    }
+
+    @Test func missingDataPoliciesAreChoices() throws {
+        let text = riskPolicy(
+            "  shorts: {allowed: true, when_borrow_data_missing: reject}\n  when_adv_missing: reject\n")
+        let (documents, diagnostics) = decodeSpecs(text)
+        #expect(diagnostics.isEmpty)
+        guard case .riskPolicy(let policy) = try #require(documents.first).body else { return }
+        #expect(policy.shorts.whenBorrowDataMissing == "reject")
+        #expect(policy.whenADVMissing == "reject")
+        let bad = riskPolicy("  shorts: {allowed: true}\n  when_adv_missing: ignore\n")
+        #expect(decodeSpecs(bad).1.map(\.code) == [.invalidValue])
+    }
+
+    @Test func bareScalarDocumentIsNotASpec() {
+        let diagnostics = decodeSpecs("just text\n").1
+        #expect(diagnostics.map(\.code) == [.wrongType])
+        #expect(
+            diagnostics.first?.message
+                == "a spec document must be a mapping with apiVersion, kind, metadata and spec, found 'just text'")
     }
 
     @Test func symbolAllowedAndDeniedConflicts() {
