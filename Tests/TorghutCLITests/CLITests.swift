@@ -180,3 +180,22 @@ struct CLI {
         #expect(result.stderr.contains("Universe"))
     }
 }
+
+/// Output quoted in the docs is real: the quoted `torghut validate specs` run must match the binary.
+@Suite struct DocumentedOutputTests {
+    @Test func riskPolicyReferenceQuotesTheRealValidateOutput() throws {
+        let doc = try String(
+            contentsOf: CLI.root.appendingPathComponent("docs/spec-reference/risk-policy.md"), encoding: .utf8)
+        let marker = "$ torghut validate specs\n"
+        let start = try #require(doc.range(of: marker)).upperBound
+        let end = try #require(doc.range(of: "```", range: start..<doc.endIndex)).lowerBound
+        #expect(String(doc[start..<end]) == (try CLI.run(["validate", "specs"]).stdout))
+    }
+
+    @Test func readmeQuotesTheRealFirstWarning() throws {
+        let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let output = try CLI.run(["validate", "specs"]).stdout
+        let firstFour = output.split(separator: "\n", omittingEmptySubsequences: false).prefix(4).joined(separator: "\n")
+        #expect(readme.contains(firstFour + "\n...\nvalid: 2 documents in 2 files, 0 errors, 4 warnings\n"))
+    }
+}
