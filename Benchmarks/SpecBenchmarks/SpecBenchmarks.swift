@@ -13,9 +13,13 @@ import Glibc
 import Darwin
 #endif
 
+/// Baselines are the denominators of every ratio: report them in nanoseconds so the table keeps their precision
+/// (the automatic unit would print e.g. "10 μs").
+func baselineConfiguration() -> Benchmark.Configuration { .init(timeUnits: .nanoseconds) }
+
 let benchmarks: @Sendable () -> Void = {
     // Short runs: each benchmark stops after 1 s or 10,000 iterations, whichever comes first, so the whole suite
-    // (16 benchmarks) finishes well under two minutes including the release build of an already-resolved package.
+    // (17 benchmarks) finishes well under two minutes including the release build of an already-resolved package.
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         warmupIterations: 3,
@@ -29,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
     registerLargeYAMLBenchmarks()
 }
 
-// MARK: - Bundled specs (`/work/main/specs`)
+// MARK: - Bundled specs (the main package's `specs/`)
 
 /// The main package's `specs` folder. `TORGHUT_SPECS` overrides; otherwise it is found from this source file's path
 /// (`<root>/Benchmarks/SpecBenchmarks/SpecBenchmarks.swift`), so it does not depend on the working directory the
@@ -73,7 +77,7 @@ func registerSpecTreeBenchmarks() {
     let check = SpecTreeLoader().load(paths: [directory])
     precondition(!check.hasErrors && check.documents.count == paths.count, "bundled specs do not load cleanly")
 
-    Benchmark("specs/1 read bytes (baseline)") { benchmark in
+    Benchmark("specs/1 read bytes (baseline)", configuration: baselineConfiguration()) { benchmark in
         for _ in benchmark.scaledIterations {
             for path in paths {
                 guard case .success(let bytes) = FileSystem.read(path, limit: limit) else { fatalError(path) }
@@ -159,7 +163,7 @@ func registerDecimalBenchmarks() {
 // MARK: - Canonical JSON and content hash
 
 /// A 1,000-member object whose members are small objects mixing every scalar case, like a compiled spec's tables.
-func mediumJSONValue() -> JSONValue {
+func mediumJSONValue(doubles: Bool = true) -> JSONValue {
     var members: [String: JSONValue] = [:]
     for index in 0..<1_000 {
         let key = "member-\(String(index, radix: 16))-\(index % 7)"
@@ -167,7 +171,8 @@ func mediumJSONValue() -> JSONValue {
             "id": .integer(Int64(index)),
             "name": .string("Symbol \(index) \"quoted\" ünïcode"),
             "price": .decimal(Decimal(units: Int64(index) * 1_234_567_891)),
-            "ratio": .double(Double(index) / 7),
+            // Without doubles the member holds an integer of similar length, to isolate the double formatter's cost.
+            "ratio": doubles ? .double(Double(index) / 7) : .integer(Int64(index) * 142_857_142_857),
             "enabled": .bool(index % 2 == 0),
             "tags": .array([.string("a"), .string("b\(index)"), .null]),
         ])
@@ -180,7 +185,9 @@ func registerCanonicalJSONBenchmarks() {
     let bytes: [UInt8]
     do { bytes = try JSONWriter.canonical(value) } catch { fatalError("\(error)") }
 
-    Benchmark("json/1 ContentHash.of precomputed bytes (baseline, \(bytes.count) B)") { benchmark in
+    Benchmark(
+        "json/1 ContentHash.of precomputed bytes (baseline, \(bytes.count) B)", configuration: baselineConfiguration()
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ContentHash.of(bytes: bytes))
         }
@@ -195,6 +202,14 @@ func registerCanonicalJSONBenchmarks() {
     Benchmark("json/3 JSONWriter.canonical + ContentHash.of") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ContentHash.of(bytes: try JSONWriter.canonical(value)))
+        }
+    }
+
+    // Diagnostic split: the same shape with every `.double` replaced by an integer.
+    let withoutDoubles = mediumJSONValue(doubles: false)
+    Benchmark("json/4 JSONWriter.canonical, same object without doubles") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONWriter.canonical(withoutDoubles))
         }
     }
 }
@@ -239,7 +254,9 @@ func registerLargeYAMLBenchmarks() {
 
     for (label, bytes) in [("10k symbols, \(universe10k.count) B", universe10k),
                            ("80k symbols, \(universe1MB.count) B", universe1MB)] {
-        Benchmark("large/\(label)/1 ContentHash.of bytes (baseline scan)") { benchmark in
+        Benchmark(
+            "large/\(label)/1 ContentHash.of bytes (baseline scan)", configuration: baselineConfiguration()
+        ) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(ContentHash.of(bytes: bytes))
             }
