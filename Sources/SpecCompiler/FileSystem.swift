@@ -1,10 +1,12 @@
 #if canImport(Glibc)
 import Glibc
+import SpecModel
 
 private let systemRead = Glibc.read
 private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+import SpecModel
 
 private let systemRead = Darwin.read
 private let systemWrite = Darwin.write
@@ -72,7 +74,7 @@ public enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return .success(names.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) })
+        return .success(names.sorted { $0.utf8Precedes($1) })
     }
 
     public static func write(_ path: String, _ bytes: [UInt8]) -> Result<Void, Failure> {

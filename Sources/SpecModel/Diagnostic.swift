@@ -40,7 +40,7 @@ public struct Diagnostic: Sendable, Hashable {
         diagnostics.sorted { a, b in
             if a.span != b.span { return a.span < b.span }
             if a.code != b.code { return a.code.id < b.code.id }
-            return Array(a.message.utf8).lexicographicallyPrecedes(b.message.utf8)
+            return a.message.utf8Precedes(b.message)
         }
     }
 }

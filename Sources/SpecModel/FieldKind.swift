@@ -1,18 +1,32 @@
 /// Where a value sits in a document: its dotted path (`spec.limits.max_notional_per_trade_usd`) and the span of its
 /// key, used to place "missing key" diagnostics on the parent key rather than on the first child.
 public struct FieldSite: Sendable {
-    public var path: String
+    private var basePath: String
+    /// Set for list items; the `[index]` suffix is formatted only when a message needs it, so decoding a long list
+    /// allocates no path strings.
+    private var index: Int?
     public var keySpan: SourceSpan
 
     public init(path: String, keySpan: SourceSpan) {
-        self.path = path
+        self.basePath = path
+        self.index = nil
         self.keySpan = keySpan
     }
 
-    /// The last path component, e.g. `max_notional_per_trade_usd`.
+    /// The site of item `index` of the list at `listPath`.
+    public init(listPath: String, index: Int, keySpan: SourceSpan) {
+        self.basePath = listPath
+        self.index = index
+        self.keySpan = keySpan
+    }
+
+    public var path: String { self.index.map { "\(self.basePath)[\($0)]" } ?? self.basePath }
+
+    /// The last path component, e.g. `max_notional_per_trade_usd` or `symbols[2]`.
     public var key: String {
-        guard let dot = self.path.lastIndex(of: ".") else { return self.path }
-        return String(self.path[self.path.index(after: dot)...])
+        let path = self.path
+        guard let dot = path.lastIndex(of: ".") else { return path }
+        return String(path[path.index(after: dot)...])
     }
 }
 

@@ -13,7 +13,7 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var description: String { self.rawValue }
 
     public static func < (a: Identifier, b: Identifier) -> Bool {
-        Array(a.rawValue.utf8).lexicographicallyPrecedes(b.rawValue.utf8)
+        a.rawValue.utf8Precedes(b.rawValue)
     }
 
     static func isValid(_ text: String) -> Bool {
@@ -58,6 +58,6 @@ public struct Symbol: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { self.rawValue }
 
     public static func < (a: Symbol, b: Symbol) -> Bool {
-        Array(a.rawValue.utf8).lexicographicallyPrecedes(b.rawValue.utf8)
+        a.rawValue.utf8Precedes(b.rawValue)
     }
 }

@@ -110,7 +110,7 @@ extension JSONWriter {
     /// Members ordered by the UTF-8 bytes of their keys (equivalently, by Unicode scalar value), never by
     /// `Dictionary` order or `String`'s `<`, which compares canonically-equivalent forms as equal.
     private static func sortedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
-        members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        members.sorted { $0.key.utf8Precedes($1.key) }
     }
 }
 

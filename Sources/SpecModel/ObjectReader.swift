@@ -105,7 +105,7 @@ public struct ObjectReader {
         }
     }
 
-    private var usedKeysInOrder: [String] { self.used.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) } }
+    private var usedKeysInOrder: [String] { self.used.sorted { $0.utf8Precedes($1) } }
 
     private func childSite(_ key: String, _ pair: YAMLPair) -> FieldSite {
         FieldSite(path: self.site.path.isEmpty ? key : "\(self.site.path).\(key)", keySpan: pair.key.span)
@@ -178,7 +178,7 @@ extension FieldKind {
                 var seen: Set<Element> = []
                 var failed = false
                 for (index, item) in items.enumerated() {
-                    let itemSite = FieldSite(path: "\(site.path)[\(index)]", keySpan: item.span)
+                    let itemSite = FieldSite(listPath: site.path, index: index, keySpan: item.span)
                     guard let value = element.decode(item, at: itemSite, in: session) else {
                         failed = true
                         continue
@@ -210,7 +210,7 @@ extension FieldKind {
                 }
                 var values: [Element] = []
                 for (index, item) in items.enumerated() {
-                    let itemSite = FieldSite(path: "\(site.path)[\(index)]", keySpan: item.span)
+                    let itemSite = FieldSite(listPath: site.path, index: index, keySpan: item.span)
                     values.append(element.decode(item, at: itemSite, in: session) ?? element.placeholder)
                 }
                 return values
@@ -240,7 +240,7 @@ extension FieldKind {
                         values.append((pair.keyText, value))
                     }
                 }
-                return values.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
+                return values.sorted { $0.key.utf8Precedes($1.key) }
             })
     }
 }

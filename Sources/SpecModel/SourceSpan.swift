@@ -29,7 +29,7 @@ public struct SourceSpan: Sendable, Hashable, Comparable {
     public static func file(_ path: String) -> SourceSpan { SourceSpan(file: path) }
 
     public static func < (a: SourceSpan, b: SourceSpan) -> Bool {
-        if a.file != b.file { return Array(a.file.utf8).lexicographicallyPrecedes(b.file.utf8) }
+        if a.file != b.file { return a.file.utf8Precedes(b.file) }
         switch (a.start, b.start) {
         case (nil, nil): return false
         case (nil, _): return true
