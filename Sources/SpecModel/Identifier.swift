@@ -45,7 +45,7 @@ public struct Symbol: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let pattern = "^[A-Z][A-Z0-9.-]{0,9}$"
 
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard let first = bytes.first, bytes.count <= 10, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
             bytes.allSatisfy({
                 ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))

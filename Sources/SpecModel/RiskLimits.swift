@@ -107,13 +107,29 @@ public struct RiskLimits: Sendable, Hashable {
         }
     }
 
-    /// Limits valid at `scope`; keys outside the scope are reported as SPEC029.
+    /// Limits valid at `scope`; keys outside the scope are reported as SPEC029. Built once per scope.
     static func kind(at scope: RiskScope) -> FieldKind<RiskLimits> {
+        switch scope {
+        case .global: Self.globalKind
+        case .strategy: Self.strategyKind
+        case .symbol: Self.symbolKind
+        }
+    }
+
+    private static let globalKind = Self.makeKind(at: .global)
+    private static let strategyKind = Self.makeKind(at: .strategy)
+    private static let symbolKind = Self.makeKind(at: .symbol)
+    private static let valueKinds: [FieldKind<Located<Decimal>>] = Self.definitions.map {
+        FieldKind.located(Self.fieldKind(for: $0))
+    }
+
+    private static func makeKind(at scope: RiskScope) -> FieldKind<RiskLimits> {
         .object("Risk limits at \(scope.rawValue) scope. Omitted limits are not enforced at this scope.") { r in
             var values: [String: Located<Decimal>] = [:]
             // The schema lists only the limits of this scope; decoding still reads the others to explain SPEC029.
-            for definition in Self.definitions where !r.isDescribing || definition.scopes.contains(scope) {
-                guard let value = r.optional(definition.key, FieldKind.located(Self.fieldKind(for: definition))) else { continue }
+            for (definition, valueKind) in zip(Self.definitions, Self.valueKinds)
+            where !r.isDescribing || definition.scopes.contains(scope) {
+                guard let value = r.optional(definition.key, valueKind) else { continue }
                 guard definition.scopes.contains(scope) else {
                     let allowed = RiskScope.allCases.filter(definition.scopes.contains).map(\.rawValue)
                     r.report(

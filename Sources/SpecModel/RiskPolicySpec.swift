@@ -147,15 +147,17 @@ public struct RiskPolicySpec: Sendable, Hashable {
         static let defaultWindow = SessionWindow(
             entriesStartMinutesAfterOpen: 0, entriesEndMinutesBeforeClose: 0, exitsEndMinutesBeforeClose: 0)
 
+        static let regularWindow = SessionWindow.kind(
+            "A full regular session (09:30-16:00 New York).", sessionMinutes: 390)
+        static let earlyCloseWindow = SessionWindow.kind("A half day closing at 13:00 New York.", sessionMinutes: 210)
+
         static let kind = FieldKind<TradingHours>.object(
             "When orders may be submitted, per session type, in New York exchange time."
         ) { r in
             TradingHours(
-                regular: r.optional(
-                    "regular", SessionWindow.kind("A full regular session (09:30-16:00 New York).", sessionMinutes: 390))
+                regular: r.optional("regular", Self.regularWindow)
                     ?? Self.defaultWindow,
-                earlyClose: r.optional(
-                    "early_close", SessionWindow.kind("A half day closing at 13:00 New York.", sessionMinutes: 210))
+                earlyClose: r.optional("early_close", Self.earlyCloseWindow)
                     ?? Self.defaultWindow,
                 extendedHours: r.optional(
                     "extended_hours", .bool("Allow orders outside regular hours."), default: false))
