@@ -21,6 +21,9 @@ public struct SpecTree: Sendable {
 public struct SpecTreeLoader: Sendable {
     public var yaml: YAMLLoader
 
+    /// Diagnostics shown per file; the rest are counted (SPEC030).
+    public static let diagnosticsPerFile = 100
+
     public init(yaml: YAMLLoader = YAMLLoader()) {
         self.yaml = yaml
     }
@@ -46,7 +49,6 @@ public struct SpecTreeLoader: Sendable {
                     Diagnostic(.unreadableInput, "not a regular file or directory", at: .file(path)))
             }
         }
-        let session = DecodeSession()
         for path in filePaths {
             switch FileSystem.read(path, limit: self.yaml.limits.maxFileBytes) {
             case .failure(let failure):
@@ -55,13 +57,21 @@ public struct SpecTreeLoader: Sendable {
                 let file = SourceFile(path: path, bytes: bytes)
                 tree.files.append(file)
                 let (documents, diagnostics) = self.yaml.load(file)
-                tree.diagnostics.append(contentsOf: diagnostics)
+                let session = DecodeSession(limit: Self.diagnosticsPerFile)
+                session.diagnostics.append(contentsOf: diagnostics)
                 for document in documents {
                     if let spec = SpecDocument.decode(document, in: session) { tree.documents.append(spec) }
                 }
+                tree.diagnostics.append(contentsOf: session.diagnostics.items)
+                if session.diagnostics.suppressed > 0 {
+                    tree.diagnostics.append(
+                        Diagnostic(
+                            .diagnosticLimit,
+                            "\(session.diagnostics.suppressed) more diagnostics in this file are not shown "
+                                + "(limit \(Self.diagnosticsPerFile) per file)", at: .file(path)))
+                }
             }
         }
-        tree.diagnostics.append(contentsOf: session.diagnostics.items)
         tree.diagnostics.append(contentsOf: TreeChecks.run(tree.documents))
         tree.diagnostics = Diagnostic.sorted(tree.diagnostics)
         return tree

@@ -31,6 +31,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case fractionAboveOne = "SPEC027"
         case overrideOutsideUniverse = "SPEC028"
         case scopeNotApplicable = "SPEC029"
+        case diagnosticLimit = "SPEC030"
     }
 
     private let base: Base
@@ -79,11 +80,13 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let fractionAboveOne = DiagnosticCode(.fractionAboveOne)
     public static let overrideOutsideUniverse = DiagnosticCode(.overrideOutsideUniverse)
     public static let scopeNotApplicable = DiagnosticCode(.scopeNotApplicable)
+    public static let diagnosticLimit = DiagnosticCode(.diagnosticLimit)
 
     /// The severity a code is reported with.
     public var defaultSeverity: Severity {
         switch self.base {
         case .fractionAboveOne, .overrideOutsideUniverse: .warning
+        case .diagnosticLimit: .note
         default: .error
         }
     }
@@ -119,7 +122,11 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .invalidValue: "value not allowed"
         case .fractionAboveOne: "fraction above 1.0"
         case .overrideOutsideUniverse: "symbol outside the universe"
+        case .diagnosticLimit:
+            "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
+                + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."
         case .scopeNotApplicable: "limit not applicable at this scope"
+        case .diagnosticLimit: "diagnostic limit reached"
         }
     }
 
@@ -192,6 +199,9 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .overrideOutsideUniverse:
             "A RiskPolicy override or symbol list names a symbol that its universe does not contain, so it can never "
                 + "apply."
+        case .diagnosticLimit:
+            "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
+                + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."
         case .scopeNotApplicable:
             "A limit set in an override whose scope cannot carry it, e.g. `max_open_positions` for one symbol. The "
                 + "message names the scopes the limit supports."

@@ -32,9 +32,11 @@ public struct FieldSite: Sendable {
 
 /// Collects the diagnostics of one decoding run. Used from one thread at a time.
 public final class DecodeSession {
-    public var diagnostics = DiagnosticBag()
+    public var diagnostics: DiagnosticBag
 
-    public init() {}
+    public init(limit: Int = .max) {
+        self.diagnostics = DiagnosticBag(limit: limit)
+    }
 }
 
 /// The definition of one kind of spec value: how to decode it from a YAML node (with diagnostics), the JSON Schema
