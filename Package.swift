@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "torghut", targets: ["torghut"]),
         .library(name: "SpecModel", targets: ["SpecModel"]),
         .library(name: "SpecCompiler", targets: ["SpecCompiler"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,14 +29,17 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "SpecModel", dependencies: ["CYAML", "CXXHash"]),
         .target(name: "SpecCompiler", dependencies: ["SpecModel"]),
+        // The pure deterministic core: no IO, no wall clock, no randomness.
+        .target(name: "Runtime", dependencies: ["SpecModel", "SpecCompiler"]),
         .executableTarget(
             name: "torghut",
             dependencies: [
-                "SpecModel", "SpecCompiler",
+                "SpecModel", "SpecCompiler", "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
         .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SpecModel"]),
         .testTarget(name: "TorghutCLITests", dependencies: ["torghut"]),
         // Proves each system-library module resolves through pkg-config and links.
         .testTarget(name: "SystemLibraryTests", dependencies: ["CYAML", "CXXHash", "CRdKafka", "CLibPQ"]),
