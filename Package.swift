@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
-        .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel"]),
+        .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel", "Runtime"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SpecModel"]),
         .testTarget(name: "TorghutCLITests", dependencies: ["torghut"]),
         // Proves each system-library module resolves through pkg-config and links.

@@ -32,6 +32,13 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case overrideOutsideUniverse = "SPEC028"
         case scopeNotApplicable = "SPEC029"
         case diagnosticLimit = "SPEC030"
+        case expressionSyntax = "SPEC031"
+        case unknownName = "PLAN001"
+        case typeMismatch = "PLAN002"
+        case badCall = "PLAN003"
+        case valueCycle = "PLAN004"
+        case emptyRule = "PLAN005"
+        case unusedParameter = "PLAN006"
     }
 
     private let base: Base
@@ -81,12 +88,20 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let overrideOutsideUniverse = DiagnosticCode(.overrideOutsideUniverse)
     public static let scopeNotApplicable = DiagnosticCode(.scopeNotApplicable)
     public static let diagnosticLimit = DiagnosticCode(.diagnosticLimit)
+    public static let expressionSyntax = DiagnosticCode(.expressionSyntax)
+    public static let unknownName = DiagnosticCode(.unknownName)
+    public static let typeMismatch = DiagnosticCode(.typeMismatch)
+    public static let badCall = DiagnosticCode(.badCall)
+    public static let valueCycle = DiagnosticCode(.valueCycle)
+    public static let emptyRule = DiagnosticCode(.emptyRule)
+    public static let unusedParameter = DiagnosticCode(.unusedParameter)
 
     /// The severity a code is reported with.
     public var defaultSeverity: Severity {
         switch self.base {
         case .fractionAboveOne, .overrideOutsideUniverse: .warning
         case .diagnosticLimit: .note
+        case .unusedParameter: .warning
         default: .error
         }
     }
@@ -122,11 +137,15 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .invalidValue: "value not allowed"
         case .fractionAboveOne: "fraction above 1.0"
         case .overrideOutsideUniverse: "symbol outside the universe"
-        case .diagnosticLimit:
-            "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
-                + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."
         case .scopeNotApplicable: "limit not applicable at this scope"
         case .diagnosticLimit: "diagnostic limit reached"
+        case .expressionSyntax: "expression syntax error"
+        case .unknownName: "unknown name in an expression"
+        case .typeMismatch: "type mismatch in an expression"
+        case .badCall: "bad function call"
+        case .valueCycle: "named value used before it is defined"
+        case .emptyRule: "rule that can never apply"
+        case .unusedParameter: "unused parameter"
         }
     }
 
@@ -199,6 +218,23 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .overrideOutsideUniverse:
             "A RiskPolicy override or symbol list names a symbol that its universe does not contain, so it can never "
                 + "apply."
+        case .expressionSyntax:
+            "A rule expression does not parse; the caret marks the offending character. See the expression grammar in "
+                + "docs/spec-reference/strategy.md."
+        case .unknownName:
+            "An expression names something that is neither a feature of the catalog, a parameter in `params`, nor a "
+                + "value defined earlier in `values`. The note suggests the closest name."
+        case .typeMismatch:
+            "A number where a condition belongs or the reverse, e.g. `rsi14 and macd` or `rsi14 > (macd > 0)`."
+        case .badCall:
+            "A call of an unknown function or with the wrong number or kind of arguments; the message lists the "
+                + "functions and their arities."
+        case .valueCycle:
+            "A named value refers to itself or to a value defined after it. Values are computed in order."
+        case .emptyRule:
+            "A rule with no conditions, or an entry window that is empty or outside the session."
+        case .unusedParameter:
+            "A parameter in `params` that no expression uses; usually a typo in the expression or the parameter."
         case .diagnosticLimit:
             "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
                 + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."

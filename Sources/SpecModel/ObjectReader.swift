@@ -68,6 +68,14 @@ public struct ObjectReader {
         return self.optional(key, kind) ?? value
     }
 
+    /// The number of items of a key's value when it is a list, whatever their validity; nil when absent or not a list.
+    public func rawCount(of key: String) -> Int? {
+        guard case .sequence(let items)? = self.pairs?.first(where: { $0.keyText == key })?.value.content else {
+            return nil
+        }
+        return items.count
+    }
+
     /// The span of a key's value, if present.
     public func span(of key: String) -> SourceSpan? {
         self.pairs?.first(where: { $0.keyText == key })?.value.span
@@ -217,10 +225,11 @@ extension FieldKind {
             })
     }
 
-    /// A mapping from free-form string keys to values, kept sorted by key for deterministic output.
+    /// A mapping from free-form string keys to values, with each key's span. `sortedByKey` sorts by UTF-8 bytes;
+    /// otherwise document order is kept (named values are computed in the order written).
     public static func stringMap<Element: Sendable>(
-        _ element: FieldKind<Element>, _ description: String
-    ) -> FieldKind<Value> where Value == [(key: String, value: Element)] {
+        _ element: FieldKind<Element>, _ description: String, sortedByKey: Bool = true
+    ) -> FieldKind<Value> where Value == [(key: Located<String>, value: Element)] {
         FieldKind(
             placeholder: [],
             schema: {
@@ -233,14 +242,15 @@ extension FieldKind {
                     session.wrongType(node, expected: "a mapping", at: site)
                     return nil
                 }
-                var values: [(key: String, value: Element)] = []
+                var values: [(key: Located<String>, value: Element)] = []
                 for pair in pairs {
                     let childSite = FieldSite(path: "\(site.path).\(pair.keyText)", keySpan: pair.key.span)
                     if let value = element.decode(pair.value, at: childSite, in: session) {
-                        values.append((pair.keyText, value))
+                        values.append((Located(pair.keyText, span: pair.key.span), value))
                     }
                 }
-                return values.sorted { $0.key.utf8Precedes($1.key) }
+                guard sortedByKey else { return values }
+                return values.sorted { $0.key.value.utf8Precedes($1.key.value) }
             })
     }
 }

@@ -2,12 +2,14 @@
 public enum SpecKind: String, CaseIterable, Sendable, Hashable {
     case universe = "Universe"
     case riskPolicy = "RiskPolicy"
+    case strategy = "Strategy"
 
     /// One line describing the kind, for `torghut schema` and docs.
     public var summary: String {
         switch self {
         case .universe: "The set of symbols a deployment may trade, and where live membership comes from."
         case .riskPolicy: "Pre-trade risk limits with units and scopes (global, per strategy, per symbol)."
+        case .strategy: "A trading strategy as data: features, parameters, entry and exit rules, sizing."
         }
     }
 
@@ -18,6 +20,7 @@ public enum SpecKind: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .universe: UniverseSpec.kind.map { .universe($0) }
         case .riskPolicy: RiskPolicySpec.kind.map { .riskPolicy($0) }
+        case .strategy: StrategySpec.kind.map { .strategy($0) }
         }
     }
 }
@@ -26,6 +29,7 @@ public enum SpecKind: String, CaseIterable, Sendable, Hashable {
 public enum SpecBody: Sendable {
     case universe(UniverseSpec)
     case riskPolicy(RiskPolicySpec)
+    case strategy(StrategySpec)
 }
 
 /// `metadata`: the document's name (unique per kind in a tree) and human context.
@@ -38,7 +42,8 @@ public struct SpecMetadata: Sendable {
         SpecMetadata(
             name: r.required("name", .located(.identifier("Unique name of this document among documents of its kind."))),
             description: r.optional("description", .string("What this document is for.")),
-            labels: r.optional("labels", .stringMap(.string("Label value."), "Free-form labels.")) ?? [])
+            labels: (r.optional("labels", .stringMap(.string("Label value."), "Free-form labels.")) ?? [])
+                .map { ($0.key.value, $0.value) })
     }
 }
 

@@ -25,7 +25,9 @@ import Testing
     @Test(arguments: SpecKind.allCases)
     func numericKeysCarryTheirUnit(_ kind: SpecKind) {
         for (path, key, schema) in Self.properties(SpecDocument.jsonSchema(for: kind)) where schema["type"] == "number" {
-            let hasUnit = Self.unitSuffixes.contains { key.hasSuffix($0) } || key.contains("fraction")
+            // Confidence values are unitless probabilities on [0, 1]; strategy params take the unit of their use.
+            let unitless = path.contains(".confidence") || path.hasSuffix(".params")
+            let hasUnit = unitless || Self.unitSuffixes.contains { key.hasSuffix($0) } || key.contains("fraction")
             #expect(hasUnit, "\(kind.rawValue)\(path).\(key) is a number without a unit suffix")
         }
     }
@@ -52,7 +54,7 @@ import Testing
             switch (schema["type"], value) {
             case ("number", .integer), ("number", .double), ("integer", .integer), ("boolean", .bool), ("array", .array):
                 break
-            case (nil, .string) where schema["enum"] != nil: break
+            case (nil, .string) where schema["enum"] != nil, ("string", .string): break
             default: Issue.record("\(kind.rawValue)\(path).\(key): default \(value) does not match its type")
             }
         }

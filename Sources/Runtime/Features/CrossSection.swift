@@ -1,0 +1,233 @@
+/// One ranked input of the cross-section: the session feature, its rank and ratio outputs, and the level above
+/// which a value counts as "positive" for the ratio.
+struct CrossSectionInput: Sendable {
+    var input: FeatureID
+    var rank: FeatureID
+    var ratio: FeatureID
+    var positiveAbove: Double
+}
+
+/// Cross-sectional percentile ranks and ratios (reference 01, Appendix A.2) over the symbols that have a value in the
+/// current session.
+///
+/// - For each input feature the ranker keeps every symbol's **latest** value of the session (a symbol whose latest
+///   signal lacks the value drops out of that input's set), sorted ascending by (value, symbol name in UTF-8 byte
+///   order). A symbol's rank is its index / (n − 1) in that order right after its own update; with n = 1 the rank is
+///   0.5 (no evidence either way). Equal values are ordered by name, so they get distinct ranks.
+/// - A ratio is the share of the n symbols whose value is > 0 (> 0.5 for the range position, whose values lie in
+///   [0, 1]); it is emitted whenever n ≥ 1, even when the symbol's own value is missing.
+/// - Composites: drive rank = prev-close drive rank when the symbol has one, else session-open drive rank; likewise
+///   the opening-window rank. `continuation_rank` = mean(drive, opening window, range position, vwap_w5m, recent
+///   imbalance ranks); `reversal_rank` = mean(1 − each of the first four, recent imbalance rank);
+///   `continuation_breadth` = mean(positive drive ratio, positive opening-window ratio, above-vwap_w5m ratio, positive
+///   imbalance ratio), prev-close ratios preferred when present. Any missing component makes the composite missing.
+/// - Processing order: a symbol's features see the other symbols' latest values as of its own signal. Feeding the
+///   same set of signals for one instant in another symbol order changes only the `cross_section_*` features of that
+///   round; the ranker's state after the round (everyone's latest value) is the same.
+/// - The first signal of a newer session empties every set; signals of an older session are ignored.
+///
+/// Per update: O(log n) search plus O(n) shifting of flat `Double`/`Int32` arrays, no allocation.
+struct CrossSectionRanker: Sendable {
+    static let inputs: [CrossSectionInput] = [
+        .init(
+            input: .priceVsSessionOpenBps, rank: .crossSectionSessionOpenDriveRank,
+            ratio: .crossSectionPositiveSessionOpenDriveRatio, positiveAbove: 0),
+        .init(
+            input: .priceVsPrevSessionCloseBps, rank: .crossSectionPrevCloseDriveRank,
+            ratio: .crossSectionPositivePrevCloseDriveRatio, positiveAbove: 0),
+        .init(
+            input: .openingWindowReturnBps, rank: .crossSectionOpeningWindowReturnRank,
+            ratio: .crossSectionPositiveOpeningWindowReturnRatio, positiveAbove: 0),
+        .init(
+            input: .openingWindowReturnFromPrevCloseBps, rank: .crossSectionOpeningWindowReturnFromPrevCloseRank,
+            ratio: .crossSectionPositiveOpeningWindowReturnFromPrevCloseRatio, positiveAbove: 0),
+        .init(
+            input: .pricePositionInSessionRange, rank: .crossSectionRangePositionRank,
+            ratio: .crossSectionUpperHalfRangePositionRatio, positiveAbove: 0.5),
+        .init(
+            input: .priceVsVwapW5mBps, rank: .crossSectionVwapW5mRank, ratio: .crossSectionAboveVwapW5mRatio,
+            positiveAbove: 0),
+        .init(
+            input: .recentImbalancePressureAvg, rank: .crossSectionRecentImbalanceRank,
+            ratio: .crossSectionPositiveRecentImbalanceRatio, positiveAbove: 0),
+        .init(
+            input: .prevSessionOpeningReturn45mBps, rank: .crossSectionPrevSessionOpeningReturn45mRank,
+            ratio: .crossSectionPositivePrevSessionOpeningReturn45mRatio, positiveAbove: 0),
+        .init(
+            input: .prevSessionOpeningReturn60mBps, rank: .crossSectionPrevSessionOpeningReturn60mRank,
+            ratio: .crossSectionPositivePrevSessionOpeningReturn60mRatio, positiveAbove: 0),
+    ]
+
+    private(set) var capacity: Int
+    private var sessionOpen: TimestampNanos?
+    /// Position of each symbol id in UTF-8 byte order of the names.
+    private var nameOrder: [Int32]
+    /// Latest value per (input, symbol): `[input × capacity + symbol]`.
+    private var latest: [Double]
+    private var hasLatest: [Bool]
+    /// Per input, `counts[input]` entries sorted by (value, name order) at `[input × capacity ..< + count]`.
+    private var sortedValues: [Double]
+    private var sortedSymbols: [Int32]
+    private var counts: [Int]
+    private var positiveCounts: [Int]
+
+    init(symbolNames: [String]) {
+        self.capacity = 0
+        self.nameOrder = []
+        self.latest = []
+        self.hasLatest = []
+        self.sortedValues = []
+        self.sortedSymbols = []
+        self.counts = [Int](repeating: 0, count: Self.inputs.count)
+        self.positiveCounts = [Int](repeating: 0, count: Self.inputs.count)
+        self.resize(symbolNames: symbolNames)
+    }
+
+    /// Re-lays the arrays out for a new universe (existing ids keep their values). Allocates; not per event.
+    mutating func resize(symbolNames: [String]) {
+        let newCapacity = symbolNames.count
+        precondition(newCapacity >= self.capacity, "symbols can only be added")
+        let order = (0..<newCapacity).sorted { symbolNames[$0].utf8.lexicographicallyPrecedes(symbolNames[$1].utf8) }
+        var nameOrder = [Int32](repeating: 0, count: newCapacity)
+        for (position, id) in order.enumerated() {
+            if position > 0 {
+                precondition(symbolNames[order[position - 1]] != symbolNames[id], "duplicate symbol \(symbolNames[id])")
+            }
+            nameOrder[id] = Int32(position)
+        }
+        var latest = [Double](repeating: 0, count: Self.inputs.count * newCapacity)
+        var hasLatest = [Bool](repeating: false, count: Self.inputs.count * newCapacity)
+        var sortedValues = [Double](repeating: 0, count: Self.inputs.count * newCapacity)
+        var sortedSymbols = [Int32](repeating: 0, count: Self.inputs.count * newCapacity)
+        for input in 0..<Self.inputs.count {
+            for symbol in 0..<self.capacity {
+                latest[input * newCapacity + symbol] = self.latest[input * self.capacity + symbol]
+                hasLatest[input * newCapacity + symbol] = self.hasLatest[input * self.capacity + symbol]
+            }
+            for entry in 0..<self.counts[input] {
+                sortedValues[input * newCapacity + entry] = self.sortedValues[input * self.capacity + entry]
+                sortedSymbols[input * newCapacity + entry] = self.sortedSymbols[input * self.capacity + entry]
+            }
+        }
+        // Adding names never reorders existing names relative to each other, so the sorted runs stay sorted.
+        self.capacity = newCapacity
+        self.nameOrder = nameOrder
+        self.latest = latest
+        self.hasLatest = hasLatest
+        self.sortedValues = sortedValues
+        self.sortedSymbols = sortedSymbols
+    }
+
+    /// Updates the symbol's values from `vector` (its session features) and writes the cross-section features.
+    /// Returns false (writing nothing) for a signal of an older session than the current one.
+    mutating func update(symbol: Int, sessionOpen: TimestampNanos, vector: inout FeatureVector) -> Bool {
+        if self.sessionOpen != sessionOpen {
+            if let current = self.sessionOpen, sessionOpen < current { return false }
+            self.startSession(sessionOpen)
+        }
+        for input in 0..<Self.inputs.count {
+            let spec = Self.inputs[input]
+            let cell = input * self.capacity + symbol
+            if self.hasLatest[cell] {
+                self.remove(input: input, symbol: symbol, value: self.latest[cell], positiveAbove: spec.positiveAbove)
+                self.hasLatest[cell] = false
+            }
+            if let value = vector[spec.input] {
+                let position = self.insert(input: input, symbol: symbol, value: value, positiveAbove: spec.positiveAbove)
+                self.latest[cell] = value
+                self.hasLatest[cell] = true
+                let count = self.counts[input]
+                vector.set(spec.rank, count == 1 ? 0.5 : Double(position) / Double(count - 1))
+            }
+            let count = self.counts[input]
+            if count > 0 {
+                vector.set(spec.ratio, Double(self.positiveCounts[input]) / Double(count))
+            }
+        }
+
+        let driveRank = vector[.crossSectionPrevCloseDriveRank] ?? vector[.crossSectionSessionOpenDriveRank]
+        let windowRank =
+            vector[.crossSectionOpeningWindowReturnFromPrevCloseRank] ?? vector[.crossSectionOpeningWindowReturnRank]
+        if let driveRank, let windowRank, let rangeRank = vector[.crossSectionRangePositionRank],
+            let vwapRank = vector[.crossSectionVwapW5mRank], let imbalanceRank = vector[.crossSectionRecentImbalanceRank]
+        {
+            vector.set(.crossSectionContinuationRank, (driveRank + windowRank + rangeRank + vwapRank + imbalanceRank) / 5)
+            vector.set(
+                .crossSectionReversalRank,
+                ((1 - driveRank) + (1 - windowRank) + (1 - rangeRank) + (1 - vwapRank) + imbalanceRank) / 5)
+        }
+        let driveRatio =
+            vector[.crossSectionPositivePrevCloseDriveRatio] ?? vector[.crossSectionPositiveSessionOpenDriveRatio]
+        let windowRatio =
+            vector[.crossSectionPositiveOpeningWindowReturnFromPrevCloseRatio]
+            ?? vector[.crossSectionPositiveOpeningWindowReturnRatio]
+        if let driveRatio, let windowRatio, let vwapRatio = vector[.crossSectionAboveVwapW5mRatio],
+            let imbalanceRatio = vector[.crossSectionPositiveRecentImbalanceRatio]
+        {
+            vector.set(.crossSectionContinuationBreadth, (driveRatio + windowRatio + vwapRatio + imbalanceRatio) / 4)
+        }
+        return true
+    }
+
+    private mutating func startSession(_ sessionOpen: TimestampNanos) {
+        self.sessionOpen = sessionOpen
+        for index in 0..<self.hasLatest.count {
+            self.hasLatest[index] = false
+        }
+        for input in 0..<Self.inputs.count {
+            self.counts[input] = 0
+            self.positiveCounts[input] = 0
+        }
+    }
+
+    /// First index in the input's sorted run whose (value, name order) is not below (value, order).
+    private func lowerBound(input: Int, value: Double, order: Int32) -> Int {
+        let base = input * self.capacity
+        var low = 0
+        var high = self.counts[input]
+        while low < high {
+            let middle = (low + high) >> 1
+            let probe = self.sortedValues[base + middle]
+            let below = probe < value || (probe == value && self.nameOrder[Int(self.sortedSymbols[base + middle])] < order)
+            if below {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
+    }
+
+    private mutating func insert(input: Int, symbol: Int, value: Double, positiveAbove: Double) -> Int {
+        let base = input * self.capacity
+        let position = self.lowerBound(input: input, value: value, order: self.nameOrder[symbol])
+        var index = self.counts[input]
+        while index > position {
+            self.sortedValues[base + index] = self.sortedValues[base + index - 1]
+            self.sortedSymbols[base + index] = self.sortedSymbols[base + index - 1]
+            index -= 1
+        }
+        self.sortedValues[base + position] = value
+        self.sortedSymbols[base + position] = Int32(symbol)
+        self.counts[input] += 1
+        if value > positiveAbove { self.positiveCounts[input] += 1 }
+        return position
+    }
+
+    private mutating func remove(input: Int, symbol: Int, value: Double, positiveAbove: Double) {
+        let base = input * self.capacity
+        let position = self.lowerBound(input: input, value: value, order: self.nameOrder[symbol])
+        precondition(
+            position < self.counts[input] && Int(self.sortedSymbols[base + position]) == symbol,
+            "cross-section index out of sync")
+        let last = self.counts[input] - 1
+        var index = position
+        while index < last {
+            self.sortedValues[base + index] = self.sortedValues[base + index + 1]
+            self.sortedSymbols[base + index] = self.sortedSymbols[base + index + 1]
+            index += 1
+        }
+        self.counts[input] = last
+        if value > positiveAbove { self.positiveCounts[input] -= 1 }
+    }
+}

@@ -1,0 +1,137 @@
+import SpecModel
+
+/// The compiled, behaviour-only form of a spec tree. Its canonical JSON (keys in UTF-8 order, decimals as strings)
+/// is hashed with XXH3-128; comments, formatting, key order, value names and descriptions never reach it.
+public struct ExecutionPlan: Sendable {
+    public static let format = "torghut.plan/v1"
+
+    public var strategies: [PlanStrategy]
+    public var universes: [PlanUniverse]
+    public var riskPolicies: [JSONValue]
+
+    /// The canonical JSON that the hash covers.
+    public var canonicalValue: JSONValue {
+        .object([
+            "format": .string(Self.format),
+            "strategies": .array(self.strategies.map(\.canonicalValue)),
+            "universes": .array(self.universes.map(\.canonicalValue)),
+            "risk_policies": .array(self.riskPolicies),
+        ])
+    }
+
+    public var hash: ContentHash {
+        // Only finite decimals and integers reach the plan, so canonical encoding cannot fail.
+        (try? ContentHash.of(canonical: self.canonicalValue)) ?? ContentHash(high: 0, low: 0)
+    }
+
+    /// `plan.json`: the hash beside the plan it covers.
+    public var document: JSONValue {
+        .object(["hash": .string(self.hash.description), "plan": self.canonicalValue])
+    }
+}
+
+public struct PlanUniverse: Sendable {
+    public var name: Identifier
+    public var symbols: [Symbol]
+
+    var canonicalValue: JSONValue {
+        .object(["name": .string(self.name.rawValue), "symbols": .array(self.symbols.map { .string($0.rawValue) })])
+    }
+}
+
+/// One rule after defaults, with parameters and named values inlined.
+public struct PlanRule: Sendable, Hashable {
+    public enum Direction: String, Sendable, Hashable {
+        case long
+        case short
+    }
+
+    public var direction: Direction
+    public var window: ClosedRange<Int>?
+    public var mode: StrategySpec.Rule.Mode
+    public var conditions: [Expression]
+    public var confidenceBase: Decimal
+    public var bonuses: [(condition: Expression, add: Decimal)]
+    public var confidenceCap: Decimal
+    public var reasons: [String]
+
+    public static func == (a: PlanRule, b: PlanRule) -> Bool { a.canonicalValue == b.canonicalValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.canonicalValue) }
+
+    var canonicalValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "direction": .string(self.direction.rawValue),
+            "mode": .string(self.mode.rawValue),
+            "conditions": .array(self.conditions.map { .string($0.canonicalText) }),
+            "confidence": .object([
+                "base": .decimal(self.confidenceBase),
+                "bonuses": .array(
+                    self.bonuses.map { .object(["when": .string($0.condition.canonicalText), "add": .decimal($0.add)]) }),
+                "cap": .decimal(self.confidenceCap),
+            ]),
+            "reasons": .array(self.reasons.map { .string($0) }),
+        ]
+        if let window = self.window {
+            object["window_minutes_after_open"] = .array([
+                .integer(Int64(window.lowerBound)), .integer(Int64(window.upperBound)),
+            ])
+        }
+        return .object(object)
+    }
+}
+
+public struct PlanStrategy: Sendable {
+    public var id: Identifier
+    public var enabled: Bool
+    public var timeframe: String
+    public var parity: String
+    public var universe: Identifier
+    /// The symbols it may trade: its own subset, or its universe, in byte order.
+    public var symbols: [Symbol]
+    /// In evaluation order.
+    public var entries: [PlanRule]
+    public var exits: [PlanRule]
+    public var maxNotionalUSD: Decimal
+    public var maxPositionFractionOfEquity: Decimal?
+    /// Parameter values as written (already inlined into the rules; kept for `explain`, outside the hash).
+    public var params: [(name: String, value: Decimal)]
+
+    var canonicalValue: JSONValue {
+        var sizing: [String: JSONValue] = ["max_notional_usd": .decimal(self.maxNotionalUSD)]
+        if let fraction = self.maxPositionFractionOfEquity {
+            sizing["max_position_fraction_of_equity"] = .decimal(fraction)
+        }
+        return .object([
+            "id": .string(self.id.rawValue),
+            "enabled": .bool(self.enabled),
+            "timeframe": .string(self.timeframe),
+            "parity": .string(self.parity),
+            "universe": .string(self.universe.rawValue),
+            "symbols": .array(self.symbols.map { .string($0.rawValue) }),
+            "entries": .array(self.entries.map(\.canonicalValue)),
+            "exits": .array(self.exits.map(\.canonicalValue)),
+            "sizing": .object(sizing),
+        ])
+    }
+
+    /// Hash of this strategy alone: client order ids derive from it, so editing another spec never re-identifies
+    /// this strategy's orders.
+    public var contentHash: ContentHash {
+        (try? ContentHash.of(canonical: self.canonicalValue)) ?? ContentHash(high: 0, low: 0)
+    }
+}
+
+/// Alpaca client order ids (at most 48 characters), derived from the strategy's content hash and the intent, so a
+/// replayed signal maps to the same id and an unrelated spec edit does not change it.
+public enum ClientOrderID {
+    public static func make(
+        strategyHash: ContentHash, symbol: Symbol, eventTimeNanos: Int64, action: String, ordinal: Int
+    ) -> String {
+        let intent: JSONValue = .object([
+            "strategy": .string(strategyHash.description), "symbol": .string(symbol.rawValue),
+            "event_time_ns": .integer(eventTimeNanos), "action": .string(action), "ordinal": .integer(Int64(ordinal)),
+        ])
+        let digest = (try? ContentHash.of(canonical: intent))?.description ?? ""
+        return "tg-\(strategyHash.description.prefix(12))-\(digest.prefix(20))"
+    }
+}

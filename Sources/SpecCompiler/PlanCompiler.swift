@@ -1,0 +1,235 @@
+import SpecModel
+
+/// Compiles a validated spec tree into an `ExecutionPlan` and a source map (plan path → `file:line:col`). The source
+/// map sits beside the plan, outside its hash, so moving a rule in its file never changes the plan.
+public struct PlanCompiler: Sendable {
+    public var features: FeatureSchema
+
+    public init(features: FeatureSchema) {
+        self.features = features
+    }
+
+    public struct Output: Sendable {
+        public var plan: ExecutionPlan
+        public var sourceMap: [(path: String, location: String)]
+        public var diagnostics: [Diagnostic]
+
+        public var sourceMapValue: JSONValue {
+            var object: [String: JSONValue] = [:]
+            for entry in self.sourceMap { object[entry.path] = .string(entry.location) }
+            return .object(object)
+        }
+    }
+
+    public func compile(_ documents: [SpecDocument]) -> Output {
+        var diagnostics: [Diagnostic] = []
+        var sourceMap: [(String, String)] = []
+        var universes: [Identifier: [Symbol]] = [:]
+        var planUniverses: [PlanUniverse] = []
+        for document in documents {
+            guard case .universe(let universe) = document.body, universes[document.name] == nil else { continue }
+            universes[document.name] = universe.sortedSymbols
+            planUniverses.append(PlanUniverse(name: document.name, symbols: universe.sortedSymbols))
+            sourceMap.append(("universes/\(document.name)", DiagnosticRenderer.location(document.metadata.name.span)))
+        }
+        var strategies: [PlanStrategy] = []
+        var riskPolicies: [(Identifier, JSONValue)] = []
+        for document in documents {
+            switch document.body {
+            case .strategy(let spec):
+                let base = "strategies/\(document.name)"
+                sourceMap.append((base, DiagnosticRenderer.location(document.metadata.name.span)))
+                if let strategy = self.compile(
+                    spec, id: document.name, universes: universes, base: base, sourceMap: &sourceMap,
+                    diagnostics: &diagnostics)
+                {
+                    strategies.append(strategy)
+                }
+            case .riskPolicy(let policy):
+                riskPolicies.append((document.name, RiskPolicyEncoding.canonical(policy, name: document.name)))
+                sourceMap.append(("risk_policies/\(document.name)", DiagnosticRenderer.location(document.metadata.name.span)))
+            case .universe:
+                break
+            }
+        }
+        strategies.sort { $0.id < $1.id }
+        planUniverses.sort { $0.name < $1.name }
+        riskPolicies.sort { $0.0 < $1.0 }
+        sourceMap.sort { $0.0.utf8Precedes($1.0) }
+        let plan = ExecutionPlan(strategies: strategies, universes: planUniverses, riskPolicies: riskPolicies.map(\.1))
+        return Output(plan: plan, sourceMap: sourceMap, diagnostics: diagnostics)
+    }
+
+    private func compile(
+        _ spec: StrategySpec, id: Identifier, universes: [Identifier: [Symbol]], base: String,
+        sourceMap: inout [(String, String)], diagnostics: inout [Diagnostic]
+    ) -> PlanStrategy? {
+        let before = diagnostics.count
+        var checker = ExpressionChecker(
+            features: self.features,
+            params: Dictionary(spec.params.map { ($0.name.value, $0.value.value) }, uniquingKeysWith: { a, _ in a }))
+        for param in spec.params where self.features.contains(param.name.value) {
+            diagnostics.append(
+                Diagnostic(
+                    .conflictingValues, "parameter '\(param.name.value)' has the name of a feature", at: param.name.span,
+                    notes: ["rename the parameter; expressions would be ambiguous"]))
+        }
+        checker.laterValues = Set(spec.values.map(\.name.value))
+        for value in spec.values {
+            checker.laterValues.remove(value.name.value)
+            if self.features.contains(value.name.value) || checker.params[value.name.value] != nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .conflictingValues, "value '\(value.name.value)' has the name of a feature or parameter",
+                        at: value.name.span))
+                continue
+            }
+            checker.laterValues.insert(value.name.value)  // a value may not refer to itself
+            let checked = self.checkValue(value.expression, checker: &checker, diagnostics: &diagnostics)
+            checker.laterValues.remove(value.name.value)
+            if let checked { checker.values[value.name.value] = checked } else { checker.failedValues.insert(value.name.value) }
+        }
+        func rule(_ rule: StrategySpec.Rule, direction: PlanRule.Direction, path: String) -> PlanRule? {
+            sourceMap.append((path, DiagnosticRenderer.location(rule.span)))
+            var conditions: [Expression] = []
+            for (index, condition) in rule.conditions.enumerated() {
+                sourceMap.append(("\(path)/conditions/\(index)", DiagnosticRenderer.location(condition.span(of: condition.expression))))
+                if let (expression, _) = checker.check(condition, expecting: .condition, into: &diagnostics) {
+                    conditions.append(expression)
+                }
+            }
+            var bonuses: [(Expression, Decimal)] = []
+            for (index, bonus) in rule.confidence.bonuses.enumerated() {
+                sourceMap.append(("\(path)/bonuses/\(index)", DiagnosticRenderer.location(bonus.condition.span)))
+                if let (expression, _) = checker.check(bonus.condition, expecting: .condition, into: &diagnostics) {
+                    bonuses.append((expression, bonus.add))
+                }
+            }
+            return PlanRule(
+                direction: direction,
+                window: rule.window.map { $0.startMinutesAfterOpen...$0.endMinutesAfterOpen },
+                mode: rule.mode, conditions: conditions, confidenceBase: rule.confidence.base, bonuses: bonuses,
+                confidenceCap: rule.confidence.cap, reasons: rule.reasons)
+        }
+        var entries: [PlanRule] = []
+        for direction in spec.entries.order {
+            let source = direction == "long" ? spec.entries.long : spec.entries.short
+            if let source, let compiled = rule(source, direction: direction == "long" ? .long : .short,
+                                               path: "\(base)/entries/\(direction)")
+            {
+                entries.append(compiled)
+            }
+        }
+        var exits: [PlanRule] = []
+        if let long = spec.exits.long, let compiled = rule(long, direction: .long, path: "\(base)/exits/long") {
+            exits.append(compiled)
+        }
+        if let short = spec.exits.short, let compiled = rule(short, direction: .short, path: "\(base)/exits/short") {
+            exits.append(compiled)
+        }
+        for param in spec.params where !checker.usedParams.contains(param.name.value) {
+            diagnostics.append(
+                Diagnostic(.unusedParameter, "parameter '\(param.name.value)' is not used by any expression", at: param.name.span))
+        }
+        var symbols = universes[spec.universe.value] ?? []
+        if universes[spec.universe.value] == nil {
+            let names = universes.keys.sorted().map(\.rawValue)
+            var notes = names.isEmpty ? ["the tree has no Universe document"] : ["universes in this tree: \(names.joined(separator: ", "))"]
+            if let guess = closestMatch(to: spec.universe.value.rawValue, in: names) { notes.insert("did you mean '\(guess)'?", at: 0) }
+            diagnostics.append(
+                Diagnostic(.unresolvedReference, "universe '\(spec.universe.value)' is not defined", at: spec.universe.span, notes: notes))
+        } else if !spec.symbols.isEmpty {
+            let members = Set(symbols)
+            for symbol in spec.symbols where !members.contains(symbol.value) {
+                diagnostics.append(
+                    Diagnostic(
+                        .overrideOutsideUniverse,
+                        "'\(symbol.value)' is not in universe '\(spec.universe.value)', so this strategy never trades it",
+                        at: symbol.span))
+            }
+            symbols = spec.symbols.map(\.value).filter(members.contains).sorted()
+        }
+        let failed = diagnostics[before...].contains { $0.severity == .error }
+        guard !failed else { return nil }
+        return PlanStrategy(
+            id: id, enabled: spec.enabled, timeframe: spec.timeframe, parity: spec.parity, universe: spec.universe.value,
+            symbols: symbols, entries: entries, exits: exits, maxNotionalUSD: spec.sizing.maxNotionalUSD,
+            maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity,
+            params: spec.params.map { ($0.name.value, $0.value.value) })
+    }
+
+    private func checkValue(
+        _ located: LocatedExpression, checker: inout ExpressionChecker, diagnostics: inout [Diagnostic]
+    ) -> (expression: Expression, type: ExpressionChecker.ValueType)? {
+        checker.check(located, expecting: nil, into: &diagnostics).map { ($0.0, $0.1) }
+    }
+}
+
+/// The canonical form of a RiskPolicy inside a plan (limits in definition order; overrides sorted by scope).
+enum RiskPolicyEncoding {
+    static func canonical(_ policy: RiskPolicySpec, name: Identifier) -> JSONValue {
+        func limits(_ limits: RiskLimits) -> JSONValue {
+            var object: [String: JSONValue] = [:]
+            for definition in RiskLimits.definitions { if let value = limits[definition.key] { object[definition.key] = .decimal(value) } }
+            return .object(object)
+        }
+        let overrides = policy.overrides.map { override -> (String, JSONValue) in
+            let key = override.strategy.map { "strategy:\($0.value)" } ?? "symbol:\(override.symbol?.value.rawValue ?? "")"
+            return (key, .object(["scope": .string(key), "limits": limits(override.limits)]))
+        }.sorted { $0.0.utf8Precedes($1.0) }
+        return .object([
+            "name": .string(name.rawValue),
+            "universe": .string(policy.universe.value.rawValue),
+            "shorts": .object([
+                "allowed": .bool(policy.shorts.allowed), "whole_shares_only": .bool(policy.shorts.wholeSharesOnly),
+                "require_easy_to_borrow": .bool(policy.shorts.requireEasyToBorrow),
+                "when_borrow_data_missing": .string(policy.shorts.whenBorrowDataMissing),
+            ]),
+            "quantity": .object([
+                "fractional_equities": .bool(policy.quantity.fractionalEquities),
+                "fractional_step_shares": .decimal(policy.quantity.fractionalStepShares),
+            ]),
+            "symbols": .object([
+                "allow": .array(policy.symbols.allow.map(\.value).sorted().map { .string($0.rawValue) }),
+                "deny": .array(policy.symbols.deny.map(\.value).sorted().map { .string($0.rawValue) }),
+            ]),
+            "buying_power": .object([
+                "required": .bool(policy.buyingPower.required),
+                "include_pending_orders": .bool(policy.buyingPower.includePendingOrders),
+            ]),
+            "pattern_day_trader": .object([
+                "enabled": .bool(policy.patternDayTrader.enabled),
+                "min_equity_usd": .decimal(policy.patternDayTrader.minEquityUSD),
+                "max_day_trades_per_5_sessions": .integer(Int64(policy.patternDayTrader.maxDayTradesPerFiveSessions)),
+            ]),
+            "trading_hours": .object([
+                "regular": window(policy.tradingHours.regular),
+                "early_close": window(policy.tradingHours.earlyClose),
+                "extended_hours": .bool(policy.tradingHours.extendedHours),
+            ]),
+            "when_adv_missing": .string(policy.whenADVMissing),
+            "limits": limits(policy.limits),
+            "overrides": .array(overrides.map(\.1)),
+        ])
+    }
+
+    private static func window(_ window: RiskPolicySpec.SessionWindow) -> JSONValue {
+        .object([
+            "entries_start_minutes_after_open": .integer(Int64(window.entriesStartMinutesAfterOpen)),
+            "entries_end_minutes_before_close": .integer(Int64(window.entriesEndMinutesBeforeClose)),
+            "exits_end_minutes_before_close": .integer(Int64(window.exitsEndMinutesBeforeClose)),
+        ])
+    }
+}
+
+extension SpecTreeLoader {
+    /// Loads and validates, then, once every document is structurally valid, compiles: the compiler's diagnostics
+    /// (PLAN codes) join the tree's. Every spec-reading command goes through here.
+    public func loadAndCompile(paths: [String], features: FeatureSchema) -> (tree: SpecTree, output: PlanCompiler.Output?) {
+        var tree = self.load(paths: paths)
+        guard !tree.hasErrors else { return (tree, nil) }
+        let output = PlanCompiler(features: features).compile(tree.documents)
+        tree.diagnostics = Diagnostic.sorted(tree.diagnostics + output.diagnostics)
+        return (tree, output)
+    }
+}

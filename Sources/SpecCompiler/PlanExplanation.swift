@@ -1,0 +1,89 @@
+import SpecModel
+
+/// `torghut explain`: a plan in words, per strategy: where it came from, the features it reads, every rule after
+/// defaults with parameters inlined, sizing, and the risk limits that apply to it in chain order.
+public enum PlanExplanation {
+    public static func render(
+        _ output: PlanCompiler.Output, documents: [SpecDocument], strategy selected: Identifier? = nil
+    ) -> String {
+        let plan = output.plan
+        let locations = Dictionary(output.sourceMap.map { ($0.path, $0.location) }, uniquingKeysWith: { a, _ in a })
+        var out = "plan \(plan.hash) (\(ExecutionPlan.format)): \(plural(plan.strategies.count, "strategy", "strategies")), "
+            + "\(plural(plan.universes.count, "universe")), \(plural(plan.riskPolicies.count, "risk policy", "risk policies"))\n"
+        let policies = documents.compactMap { document -> (Identifier, RiskPolicySpec)? in
+            if case .riskPolicy(let policy) = document.body { return (document.name, policy) }
+            return nil
+        }
+        for strategy in plan.strategies where selected == nil || strategy.id == selected {
+            let base = "strategies/\(strategy.id)"
+            out += "\nstrategy \(strategy.id)\n"
+            out += "  source:    \(locations[base] ?? "?")\n"
+            out += "  state:     \(strategy.enabled ? "enabled" : "disabled"), timeframe \(strategy.timeframe), "
+                + "parity \(strategy.parity), content hash \(strategy.contentHash)\n"
+            out += "  universe:  \(strategy.universe), \(plural(strategy.symbols.count, "symbol")): "
+                + strategy.symbols.map(\.rawValue).joined(separator: " ") + "\n"
+            out += "  features:  \(Self.features(of: strategy).joined(separator: ", "))\n"
+            if !strategy.params.isEmpty {
+                out += "  params:    " + strategy.params.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + "\n"
+            }
+            for (kind, rules) in [("entry", strategy.entries), ("exit", strategy.exits)] {
+                for rule in rules {
+                    let path = "\(base)/\(kind == "entry" ? "entries" : "exits")/\(rule.direction.rawValue)"
+                    let window = rule.window.map { ", minutes \($0.lowerBound)..<\($0.upperBound) after the open" } ?? ""
+                    out += "  \(kind) \(rule.direction.rawValue) (\(locations[path] ?? "?"))\(window), "
+                        + "\(rule.mode == .all ? "all of" : "any of"):\n"
+                    for (index, condition) in rule.conditions.enumerated() {
+                        out += "    \(index + 1). \(condition.canonicalText)\n"
+                    }
+                    var confidence = "    confidence \(rule.confidenceBase)"
+                    for bonus in rule.bonuses { confidence += " + \(bonus.add) if \(bonus.condition.canonicalText)" }
+                    out += confidence + ", cap \(rule.confidenceCap)\n"
+                    if !rule.reasons.isEmpty { out += "    reasons: \(rule.reasons.joined(separator: ", "))\n" }
+                }
+            }
+            out += "  sizing:    max notional \(strategy.maxNotionalUSD) USD per entry"
+            if let fraction = strategy.maxPositionFractionOfEquity { out += ", position at most \(fraction) of equity" }
+            out += "; quantity rounded down to the share step\n"
+            for (name, policy) in policies where policy.universe.value == strategy.universe {
+                out += "  risk chain (\(name), tightest of global and strategy scope; symbol overrides apply per order):\n"
+                let override = policy.overrides.first { $0.strategy?.value == strategy.id }
+                for (index, definition) in RiskLimits.definitions.enumerated() {
+                    let global = policy.limits[definition.key]
+                    let scoped = override?.limits[definition.key]
+                    let values = [global, scoped].compactMap { $0 }
+                    guard let first = values.first else { continue }
+                    let tightest = values.dropFirst().reduce(first) { definition.largerIsStricter ? max($0, $1) : min($0, $1) }
+                    let origin = scoped == tightest && global != tightest ? "strategy" : "global"
+                    out += "    \(String(index + 1).leftPadded(2)). \(definition.key) = \(tightest) (\(origin))\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// Catalog features a strategy reads, in byte order; `?` marks those read only optionally.
+    static func features(of strategy: PlanStrategy) -> [String] {
+        var required: Set<String> = []
+        var optional: Set<String> = []
+        for rule in strategy.entries + strategy.exits {
+            for expression in rule.conditions + rule.bonuses.map(\.condition) {
+                expression.visit { node in
+                    guard case .name(let name, let isOptional) = node.node else { return }
+                    if isOptional { optional.insert(name) } else { required.insert(name) }
+                }
+            }
+        }
+        let all = required.union(optional).sorted { $0.utf8Precedes($1) }
+        return all.map { required.contains($0) ? $0 : $0 + "?" }
+    }
+
+    private static func plural(_ count: Int, _ singular: String, _ pluralForm: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : (pluralForm ?? singular + "s"))"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - self.count)) + self
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import SpecCompiler
+import SpecModel
+
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a spec tree into one execution plan and print its hash.",
+        discussion: """
+            Writes the plan (canonical JSON with its XXH3-128 hash) to the output file and the source map (plan \
+            path → file:line:column) beside it as <output minus .json>.sourcemap.json. The hash covers behaviour only: \
+            comments, formatting, key order, descriptions and value names never change it.
+            """)
+
+    @Argument(help: "Spec directories or files.")
+    var paths: [String] = ["specs"]
+
+    @Option(name: .shortAndLong, help: "Where to write the plan.")
+    var output: String = "plan.json"
+
+    func run() throws {
+        let pipeline = SpecPipeline(paths: self.paths)
+        guard pipeline.errors == 0, let compiled = pipeline.compiled else {
+            try pipeline.report(
+                summaryLine: "not compiled: \(pipeline.counts), \(plural(pipeline.errors, "error")), "
+                    + plural(pipeline.warnings, "warning")
+            ).print(.text)
+            throw ExitCode.invalidInput
+        }
+        let planText = try JSONWriter.pretty(compiled.plan.document)
+        let mapPath = (self.output.hasSuffix(".json") ? String(self.output.dropLast(5)) : self.output) + ".sourcemap.json"
+        for (path, text) in [(self.output, planText), (mapPath, try JSONWriter.pretty(compiled.sourceMapValue))] {
+            if case .failure(let failure) = FileSystem.write(path, Array(text.utf8)) {
+                print("\(path): error: cannot write: \(failure.reason)")
+                throw ExitCode.invalidInput
+            }
+        }
+        if !pipeline.tree.diagnostics.isEmpty {
+            try pipeline.report(summaryLine: "warnings: \(plural(pipeline.warnings, "warning"))").print(.text)
+        }
+        print(compiled.plan.hash.description)
+    }
+}
