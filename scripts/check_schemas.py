@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 binary = sys.argv[1]
-kinds = ["Universe", "RiskPolicy"]
+kinds = ["Universe", "RiskPolicy", "Strategy"]
 schemas = {}
 for kind in kinds:
     out = subprocess.run([binary, "schema", kind], check=True, capture_output=True, text=True).stdout
@@ -39,6 +39,7 @@ for path in sorted(glob.glob("specs/**/*.yaml", recursive=True)):
 # Codes a JSON Schema can express; the others (YAML syntax, YAML 1.1 readings, references, cross-field rules) are the
 # validator's job alone.
 schema_codes = ("SPEC012", "SPEC013", "SPEC014", "SPEC015", "SPEC016", "SPEC022", "SPEC023", "SPEC024", "SPEC026")
+# Expressions are strings to a JSON Schema, so PLAN and SPEC031 fixtures are the validator's alone.
 for path in sorted(glob.glob("Tests/Fixtures/bad-specs/*.yaml")):
     name = path.rsplit("/", 1)[1]
     if not name.startswith(schema_codes):

@@ -282,12 +282,15 @@ struct CalendarCase<Value: Sendable>: Sendable, CustomTestStringConvertible {
 
     /// Offsets and wall-clock readings around 02:00 local on the 2026 switch days.
     @Test(arguments: [
-        CalendarCase("Mar 8 01:59:59 EST, last standard second", ("2026-03-08T06:59:59Z", -18_000, date(2026, 3, 8), 119)),
-        CalendarCase("Mar 8 03:00 EDT, first daylight instant", ("2026-03-08T07:00:00Z", -14_400, date(2026, 3, 8), 180)),
+        CalendarCase(
+            "Mar 8 01:59:59 EST, last standard second", ("2026-03-08T06:59:59Z", -18_000, date(2026, 3, 8), 119)),
+        CalendarCase(
+            "Mar 8 03:00 EDT, first daylight instant", ("2026-03-08T07:00:00Z", -14_400, date(2026, 3, 8), 180)),
         CalendarCase("Mar 8 00:30 EST", ("2026-03-08T05:30:00Z", -18_000, date(2026, 3, 8), 30)),
         CalendarCase("Mar 8 04:00 EDT", ("2026-03-08T08:00:00Z", -14_400, date(2026, 3, 8), 240)),
         CalendarCase("Mar 7 23:00 EST, day before", ("2026-03-08T04:00:00Z", -18_000, date(2026, 3, 7), 1_380)),
-        CalendarCase("Nov 1 01:59:59 EDT, last daylight second", ("2026-11-01T05:59:59Z", -14_400, date(2026, 11, 1), 119)),
+        CalendarCase(
+            "Nov 1 01:59:59 EDT, last daylight second", ("2026-11-01T05:59:59Z", -14_400, date(2026, 11, 1), 119)),
         CalendarCase("Nov 1 01:00 EST, repeated hour", ("2026-11-01T06:00:00Z", -18_000, date(2026, 11, 1), 60)),
         CalendarCase("Nov 1 01:00 EDT, first pass", ("2026-11-01T05:00:00Z", -14_400, date(2026, 11, 1), 60)),
         CalendarCase("Nov 1 02:00 EST", ("2026-11-01T07:00:00Z", -18_000, date(2026, 11, 1), 120)),
@@ -589,6 +592,41 @@ struct CalendarCase<Value: Sendable>: Sendable, CustomTestStringConvertible {
         #expect(MarketCalendar.nyse.minutesBeforeClose(nanos) == nil)
         #expect(!MarketCalendar.nyse.isOpen(nanos))
         #expect(MarketCalendar.nyse.session(containing: nanos) == nil)
+    }
+
+    /// The table's precomputed open offsets agree with the time-zone rules, inside and outside the table years, and
+    /// the per-instant queries agree with the New York wall clock.
+    @Test func sessionsAgreeWithNewYorkTime() {
+        let calendar = MarketCalendar.nyse
+        var day = date(2013, 1, 1)
+        var sessions = 0
+        while day.year <= 2032 {
+            if let session = calendar.session(on: day) {
+                sessions += 1
+                #expect(session.open == NewYorkTime.instant(ofNewYork: day, minuteOfDay: 570), "\(day)")
+                let close = session.kind == .regular ? 960 : 780
+                #expect(session.close == NewYorkTime.instant(ofNewYork: day, minuteOfDay: close), "\(day)")
+                #expect(calendar.session(containing: session.open + 77 * minute) == session, "\(day)")
+            }
+            day = day.adding(days: 1)
+        }
+        #expect(sessions > 5_000)
+        var state: UInt64 = 99
+        let lower = instant("2013-01-01T00:00:00Z")
+        let span = UInt64(instant("2033-01-01T00:00:00Z") - lower)
+        for _ in 0..<50_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let nanos = lower + Int64(state % span)
+            let local = NewYorkTime.newYorkLocal(of: nanos)
+            let session = calendar.session(on: local.date)
+            let expectedOpen = session.map { nanos >= $0.open && nanos < $0.close } ?? false
+            #expect(calendar.isOpen(nanos) == expectedOpen, "\(Timestamp.format(nanos))")
+            if expectedOpen {
+                #expect(calendar.minutesAfterOpen(nanos) == local.minuteOfDay - 570)
+                #expect(calendar.session(containing: nanos) == session)
+            }
+            #expect(calendar.sessionDate(for: nanos) == local.date)
+        }
     }
 
     @Test func sessionDateIsNewYorkDate() {

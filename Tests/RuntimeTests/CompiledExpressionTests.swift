@@ -1,0 +1,76 @@
+import Runtime
+import SpecModel
+import Testing
+
+/// The evaluation semantics of rule expressions, one operator at a time, at its boundaries.
+@Suite struct CompiledExpressionTests {
+    static let context = EvaluationContext(minutesAfterOpen: 90, minutesBeforeClose: 300)
+
+    func compile(_ text: String) throws -> CompiledExpression {
+        try CompiledExpression.resolve(try ExpressionParser.parse(text).get())
+    }
+
+    func truth(_ text: String, _ vector: FeatureVector = Self.vector, _ context: EvaluationContext = Self.context)
+        throws -> Truth
+    {
+        try self.compile(text).truth(vector, context)
+    }
+
+    /// rsi14 = 50, macd = 0.25, ema12 missing.
+    static let vector: FeatureVector = {
+        var vector = FeatureVector()
+        vector.set(.rsi14, 50)
+        vector.set(.macd, 0.25)
+        return vector
+    }()
+
+    @Test(arguments: [
+        ("rsi14 < 50", Truth.no), ("rsi14 <= 50", .yes), ("rsi14 > 50", .no), ("rsi14 >= 50", .yes),
+        ("rsi14 == 50", .yes), ("rsi14 != 50", .no), ("rsi14 < 50.000001", .yes), ("rsi14 > 49.999999", .yes),
+        ("rsi14 in [50, 60]", .yes), ("rsi14 in [40, 50]", .yes), ("rsi14 in [50.000001, 60]", .no),
+        ("rsi14 in [60, 40]", .no),
+    ])
+    func comparisonsAtTheBoundary(_ text: String, _ expected: Truth) throws {
+        #expect(try self.truth(text) == expected, "\(text)")
+    }
+
+    @Test(arguments: [
+        ("ema12 > 1", Truth.unknown), ("ema12? > 1", .yes), ("ema12? in [1, 2]", .yes), ("ema12 + 1 > 0", .unknown),
+        ("ema12? + 1 > 0", .yes), ("ema12 > 1 and rsi14 > 60", .no), ("ema12 > 1 and rsi14 > 40", .unknown),
+        ("ema12 > 1 or rsi14 > 40", .yes), ("ema12 > 1 or rsi14 > 60", .unknown), ("not (ema12 > 1)", .unknown),
+        ("present(ema12)", .no), ("missing(ema12)", .yes), ("present(rsi14)", .yes),
+        ("rsi14 / 0 > 1", .unknown), ("if(ema12 > 1, 1, 2) > 0", .unknown), ("min(rsi14, ema12) < 100", .unknown),
+    ])
+    func missingValuesFollowThreeValuedLogic(_ text: String, _ expected: Truth) throws {
+        #expect(try self.truth(text) == expected, "\(text)")
+    }
+
+    @Test(arguments: [
+        ("decay(20, 10, 60, 180) == 17.5", 90.0, Truth.yes),  // a quarter of the way: 20 − 10 × 30/120
+        ("decay(20, 10, 60, 180) == 20", 60.0, .yes),
+        ("decay(20, 10, 60, 180) == 20", 0.0, .yes),
+        ("decay(20, 10, 60, 180) == 10", 180.0, .yes),
+        ("decay(20, 10, 60, 180) == 10", 390.0, .yes),
+        ("minutes_after_open >= 30", 30.0, .yes),
+        ("minutes_after_open >= 30", 29.0, .no),
+    ])
+    func decayIsLinearInSessionMinutes(_ text: String, _ minute: Double, _ expected: Truth) throws {
+        let context = EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute)
+        #expect(try self.truth(text, Self.vector, context) == expected, "\(text) at minute \(minute)")
+    }
+
+    @Test func outsideASessionTheClockIsMissing() throws {
+        let closed = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil)
+        #expect(try self.truth("minutes_after_open >= 0", Self.vector, closed) == .unknown)
+        #expect(try self.truth("decay(2, 1, 0, 10) > 0", Self.vector, closed) == .unknown)
+    }
+
+    @Test func arithmeticFunctionsAndConditionals() throws {
+        #expect(try self.truth("abs(-rsi14) == 50") == .yes)
+        #expect(try self.truth("max(rsi14, 60, 55) == 60") == .yes)
+        #expect(try self.truth("min(rsi14, 60) == 50") == .yes)
+        #expect(try self.truth("if(rsi14 > 40, 1, 2) == 1") == .yes)
+        #expect(try self.truth("if(rsi14 > 60, 1, 2) == 2") == .yes)
+        #expect(try self.truth("macd * 4 - 1 == 0") == .yes)
+    }
+}

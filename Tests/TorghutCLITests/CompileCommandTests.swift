@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@Suite struct CompileCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func compileWritesPlanAndSourceMapAndPrintsTheHash() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let planPath = directory.appendingPathComponent("plan.json").path
+        let result = try CLI.run(["compile", "specs", "-o", planPath])
+        #expect(result.status == 0)
+        let hash = try #require(result.stdout.split(separator: "\n").last.map(String.init))
+        #expect(hash.count == 32 && hash.allSatisfy { "0123456789abcdef".contains($0) })
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planPath))) as? [String: Any]
+        #expect(plan?["hash"] as? String == hash)
+        let strategies = (plan?["plan"] as? [String: Any])?["strategies"] as? [[String: Any]]
+        #expect(strategies?.map { $0["id"] as? String } == ["intraday_tsmom_v1@prod"])
+        let map = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("plan.sourcemap.json"))) as? [String: String]
+        #expect(map?["strategies/intraday_tsmom_v1@prod/entries/long/conditions/2"]
+            == "specs/strategies/intraday-tsmom.yaml:35:11")
+    }
+
+    /// Dictionary order is seeded per process: two processes must write the same bytes.
+    @Test func planBytesAreIdenticalAcrossProcesses() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.json").path
+        let second = directory.appendingPathComponent("b.json").path
+        #expect(try CLI.run(["compile", "specs", "-o", first]).status == 0)
+        #expect(try CLI.run(["compile", "specs", "-o", second]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
+        let firstMap = directory.appendingPathComponent("a.sourcemap.json")
+        let secondMap = directory.appendingPathComponent("b.sourcemap.json")
+        #expect(try Data(contentsOf: firstMap) == Data(contentsOf: secondMap))
+    }
+
+    @Test func invalidSpecsAreNotCompiled() throws {
+        let result = try CLI.run(["compile", "Tests/Fixtures/bad-specs/PLAN001-unknown-feature.yaml", "-o", "/dev/null"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("error[PLAN001]: unknown name 'rsi'"))
+        #expect(result.stdout.hasSuffix("not compiled: 2 documents in 1 file, 1 error, 0 warnings\n"))
+    }
+}
+
+@Suite struct ExplainCommandTests {
+    static let snapshot = CLI.root.appendingPathComponent("Tests/TorghutCLITests/Snapshots/explain-specs.txt")
+
+    @Test func explainMatchesItsSnapshot() throws {
+        let result = try CLI.run(["explain", "specs"])
+        #expect(result.status == 0)
+        if ProcessInfo.processInfo.environment["TORGHUT_RECORD_SNAPSHOTS"] == "1" {
+            try Data(result.stdout.utf8).write(to: Self.snapshot)
+            Issue.record("recorded \(Self.snapshot.path); verify the diff and commit")
+            return
+        }
+        #expect(result.stdout == (try String(contentsOf: Self.snapshot, encoding: .utf8)))
+    }
+
+    @Test func explainNamesTheTightestLimitAndItsScope() throws {
+        let result = try CLI.run(["explain", "specs", "--strategy", "intraday_tsmom_v1@prod"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("     1. max_notional_per_trade_usd = 50000 (strategy)\n"))
+        #expect(result.stdout.contains("    12. price_band_bps = 150 (global)\n"))
+        #expect(result.stdout.contains("  features:  ema12, ema26, macd, macd_signal, rsi14, vol_realized_w60s\n"))
+    }
+
+    @Test func unknownStrategyExitsTwoAndBadIdentifierIsUsage() throws {
+        let missing = try CLI.run(["explain", "specs", "--strategy", "nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stdout == "error: no strategy 'nope' in the plan (strategies: intraday_tsmom_v1@prod)\n")
+        #expect(try CLI.run(["explain", "specs", "--strategy", "Not An Id"]).status == 64)
+    }
+}
