@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
         .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel", "Runtime"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SpecModel"]),
-        .testTarget(name: "TorghutCLITests", dependencies: ["torghut"]),
+        .testTarget(name: "TorghutCLITests", dependencies: ["torghut"], exclude: ["Snapshots"]),
         // Proves each system-library module resolves through pkg-config and links.
         .testTarget(name: "SystemLibraryTests", dependencies: ["CYAML", "CXXHash", "CRdKafka", "CLibPQ"]),
     ]

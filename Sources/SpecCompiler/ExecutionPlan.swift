@@ -93,6 +93,8 @@ public struct PlanStrategy: Sendable {
     public var exits: [PlanRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
+    public var overlays: StrategySpec.Overlays
+    public var tradePolicy: StrategySpec.TradePolicy
     /// Parameter values as written (already inlined into the rules; kept for `explain`, outside the hash).
     public var params: [(name: String, value: Decimal)]
 
@@ -111,7 +113,47 @@ public struct PlanStrategy: Sendable {
             "entries": .array(self.entries.map(\.canonicalValue)),
             "exits": .array(self.exits.map(\.canonicalValue)),
             "sizing": .object(sizing),
+            "overlays": Self.encode(self.overlays),
+            "trade_policy": Self.encode(self.tradePolicy),
         ])
+    }
+
+    private static func encode(_ overlays: StrategySpec.Overlays) -> JSONValue {
+        func threshold(_ value: StrategySpec.Overlays.Threshold) -> JSONValue {
+            .object([
+                "bps": .decimal(value.bps), "spread_bps_multiplier": .decimal(value.spreadMultiplier),
+                "volatility_bps_multiplier": .decimal(value.volatilityMultiplier),
+            ])
+        }
+        var object: [String: JSONValue] = [
+            "require_profit_for_signal_exit": .bool(overlays.requireProfitForSignalExit)
+        ]
+        if let stop = overlays.stopLoss { object["stop_loss"] = threshold(stop) }
+        if let trailing = overlays.trailingStop {
+            object["trailing_stop"] = .object([
+                "activation_profit_bps": .decimal(trailing.activationProfitBPS), "drawdown": threshold(trailing.drawdown),
+            ])
+        }
+        if let value = overlays.minHoldSeconds { object["min_hold_seconds"] = .integer(Int64(value)) }
+        if let value = overlays.maxHoldSeconds { object["max_hold_seconds"] = .integer(Int64(value)) }
+        if let value = overlays.flattenMinutesBeforeClose { object["flatten_minutes_before_close"] = .integer(Int64(value)) }
+        if let value = overlays.minSignalExitProfitBPS { object["min_signal_exit_profit_bps"] = .decimal(value) }
+        return .object(object)
+    }
+
+    private static func encode(_ policy: StrategySpec.TradePolicy) -> JSONValue {
+        var object: [String: JSONValue] = ["negative_exit_loss_bps": .decimal(policy.negativeExitLossBPS)]
+        let counts: [(String, Int?)] = [
+            ("entry_cooldown_seconds", policy.entryCooldownSeconds), ("exit_cooldown_seconds", policy.exitCooldownSeconds),
+            ("max_concurrent_positions", policy.maxConcurrentPositions),
+            ("max_entries_per_session", policy.maxEntriesPerSession),
+            ("max_stop_loss_exits_per_session", policy.maxStopLossExitsPerSession),
+            ("max_negative_exits_per_session", policy.maxNegativeExitsPerSession),
+            ("stop_loss_lockout_seconds", policy.stopLossLockoutSeconds),
+            ("negative_exit_lockout_seconds", policy.negativeExitLockoutSeconds),
+        ]
+        for (key, value) in counts { if let value { object[key] = .integer(Int64(value)) } }
+        return .object(object)
     }
 
     /// Hash of this strategy alone: client order ids derive from it, so editing another spec never re-identifies

@@ -155,6 +155,7 @@ public struct PlanCompiler: Sendable {
             id: id, enabled: spec.enabled, timeframe: spec.timeframe, parity: spec.parity, universe: spec.universe.value,
             symbols: symbols, entries: entries, exits: exits, maxNotionalUSD: spec.sizing.maxNotionalUSD,
             maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity,
+            overlays: spec.overlays, tradePolicy: spec.tradePolicy,
             params: spec.params.map { ($0.name.value, $0.value.value) })
     }
 

@@ -44,6 +44,10 @@ public enum PlanExplanation {
             out += "  sizing:    max notional \(strategy.maxNotionalUSD) USD per entry"
             if let fraction = strategy.maxPositionFractionOfEquity { out += ", position at most \(fraction) of equity" }
             out += "; quantity rounded down to the share step\n"
+            let overlays = Self.overlayText(strategy.overlays)
+            if !overlays.isEmpty { out += "  overlays:  \(overlays.joined(separator: "; "))\n" }
+            let trade = Self.tradePolicyText(strategy.tradePolicy)
+            if !trade.isEmpty { out += "  trade policy: \(trade.joined(separator: "; "))\n" }
             for (name, policy) in policies where policy.universe.value == strategy.universe {
                 out += "  risk chain (\(name), tightest of global and strategy scope; symbol overrides apply per order):\n"
                 let override = policy.overrides.first { $0.strategy?.value == strategy.id }
@@ -59,6 +63,36 @@ public enum PlanExplanation {
             }
         }
         return out
+    }
+
+    static func overlayText(_ overlays: StrategySpec.Overlays) -> [String] {
+        func threshold(_ value: StrategySpec.Overlays.Threshold) -> String {
+            "\(value.bps) bps + \(value.spreadMultiplier) × spread_bps + \(value.volatilityMultiplier) × volatility_bps"
+        }
+        var parts: [String] = []
+        if let stop = overlays.stopLoss { parts.append("stop loss at \(threshold(stop))") }
+        if let trailing = overlays.trailingStop {
+            parts.append("trailing stop after +\(trailing.activationProfitBPS) bps, at \(threshold(trailing.drawdown))")
+        }
+        if let value = overlays.minHoldSeconds { parts.append("min hold \(value) s") }
+        if let value = overlays.maxHoldSeconds { parts.append("max hold \(value) s") }
+        if let value = overlays.flattenMinutesBeforeClose { parts.append("flatten \(value) min before the close") }
+        if overlays.requireProfitForSignalExit { parts.append("signal exits need profit") }
+        if let value = overlays.minSignalExitProfitBPS { parts.append("signal exits need ≥ \(value) bps") }
+        return parts
+    }
+
+    static func tradePolicyText(_ policy: StrategySpec.TradePolicy) -> [String] {
+        let items: [(String, Int?)] = [
+            ("entry cooldown %d s", policy.entryCooldownSeconds), ("exit cooldown %d s", policy.exitCooldownSeconds),
+            ("at most %d positions", policy.maxConcurrentPositions),
+            ("at most %d entries per session", policy.maxEntriesPerSession),
+            ("stop after %d stop-loss exits per session", policy.maxStopLossExitsPerSession),
+            ("stop after %d losing exits per session", policy.maxNegativeExitsPerSession),
+            ("%d s lockout after a stop loss", policy.stopLossLockoutSeconds),
+            ("%d s lockout after a losing exit", policy.negativeExitLockoutSeconds),
+        ]
+        return items.compactMap { template, value in value.map { template.replacing("%d", with: String($0)) } }
     }
 
     /// Catalog features a strategy reads, in byte order; `?` marks those read only optionally.

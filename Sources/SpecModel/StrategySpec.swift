@@ -13,6 +13,8 @@ public struct StrategySpec: Sendable, Hashable {
     public var entries: Entries
     public var exits: Exits
     public var sizing: Sizing
+    public var overlays: Overlays
+    public var tradePolicy: TradePolicy
 
     /// Timeframes a strategy may bind to (the signal window size).
     public static let timeframes = ["1Sec", "1Min", "5Min", "15Min", "1Hour", "1Day"]
@@ -80,7 +82,125 @@ public struct StrategySpec: Sendable, Hashable {
         public var maxPositionFractionOfEquity: Decimal?
     }
 
+    /// Exits that act on a held position whatever the signal rules say, checked before the signal exit.
+    public struct Overlays: Sendable, Hashable {
+        /// Exit when the loss from the average entry reaches `bps + spread_bps × spread multiplier + volatility_bps ×
+        /// volatility multiplier` (volatility_bps = realized volatility × 10,000).
+        public var stopLoss: Threshold?
+        /// Once the best profit since entry reaches `activationProfitBPS`, exit when the fall from that best price
+        /// reaches the threshold.
+        public var trailingStop: TrailingStop?
+        public var minHoldSeconds: Int?
+        public var maxHoldSeconds: Int?
+        public var flattenMinutesBeforeClose: Int?
+        /// Signal exits need a positive price move since entry (stops, time and flatten exits never do).
+        public var requireProfitForSignalExit: Bool
+        public var minSignalExitProfitBPS: Decimal?
+
+        public struct Threshold: Sendable, Hashable {
+            public var bps: Decimal
+            public var spreadMultiplier: Decimal
+            public var volatilityMultiplier: Decimal
+        }
+
+        public struct TrailingStop: Sendable, Hashable {
+            public var activationProfitBPS: Decimal
+            public var drawdown: Threshold
+        }
+
+        public static let none = Overlays(
+            stopLoss: nil, trailingStop: nil, minHoldSeconds: nil, maxHoldSeconds: nil, flattenMinutesBeforeClose: nil,
+            requireProfitForSignalExit: false, minSignalExitProfitBPS: nil)
+    }
+
+    /// Limits on how often the strategy trades, per symbol and per session.
+    public struct TradePolicy: Sendable, Hashable {
+        public var entryCooldownSeconds: Int?
+        public var exitCooldownSeconds: Int?
+        public var maxConcurrentPositions: Int?
+        public var maxEntriesPerSession: Int?
+        public var maxStopLossExitsPerSession: Int?
+        public var maxNegativeExitsPerSession: Int?
+        public var stopLossLockoutSeconds: Int?
+        public var negativeExitLockoutSeconds: Int?
+        /// A loss smaller than this (in bps) does not count as a negative exit.
+        public var negativeExitLossBPS: Decimal
+
+        public static let none = TradePolicy(
+            entryCooldownSeconds: nil, exitCooldownSeconds: nil, maxConcurrentPositions: nil, maxEntriesPerSession: nil,
+            maxStopLossExitsPerSession: nil, maxNegativeExitsPerSession: nil, stopLossLockoutSeconds: nil,
+            negativeExitLockoutSeconds: nil, negativeExitLossBPS: .zero)
+    }
+
     // MARK: Definition
+
+    static func threshold(_ description: String, bpsKey: String) -> FieldKind<Overlays.Threshold> {
+        .object(description) { r in
+            Overlays.Threshold(
+                bps: r.required(bpsKey, .decimal("Fixed part.", unit: "bps", min: .zero, minExclusive: true)),
+                spreadMultiplier: r.optional(
+                    "spread_bps_multiplier", .decimal("Times the current spread in bps.", unit: "multiple", min: .zero),
+                    default: .zero),
+                volatilityMultiplier: r.optional(
+                    "volatility_bps_multiplier",
+                    .decimal("Times realized volatility in bps.", unit: "multiple", min: .zero), default: .zero))
+        }
+    }
+
+    static let overlays = FieldKind<Overlays>.object("Exits on a held position, checked before signal exits.") { r in
+        let seconds = { (description: String) in FieldKind<Int>.integer(description, min: 1, max: 86_400) }
+        let value = Overlays(
+            stopLoss: r.optional("stop_loss", Self.threshold("Hard stop from the average entry price.", bpsKey: "loss_bps")),
+            trailingStop: r.optional(
+                "trailing_stop",
+                .object("Trailing stop from the best price since entry.") { t in
+                    Overlays.TrailingStop(
+                        activationProfitBPS: t.required(
+                            "activation_profit_bps",
+                            .decimal("Best profit that arms the stop.", unit: "bps", min: .zero)),
+                        drawdown: t.required(
+                            "drawdown", Self.threshold("Fall from the best price that exits.", bpsKey: "drawdown_bps")))
+                }),
+            minHoldSeconds: r.optional("min_hold_seconds", seconds("Signal exits wait this long after entry.")),
+            maxHoldSeconds: r.optional("max_hold_seconds", seconds("Exit after holding this long.")),
+            flattenMinutesBeforeClose: r.optional(
+                "flatten_minutes_before_close",
+                .integer("Exit everything this many minutes before the close.", min: 0, max: 390)),
+            requireProfitForSignalExit: r.optional(
+                "require_profit_for_signal_exit", .bool("Signal exits need a positive move since entry."),
+                default: false),
+            minSignalExitProfitBPS: r.optional(
+                "min_signal_exit_profit_bps", .decimal("Least profit for a signal exit.", unit: "bps")))
+        if !r.isDescribing, let min = value.minHoldSeconds, let max = value.maxHoldSeconds, max < min {
+            r.report(
+                .conflictingValues, "'max_hold_seconds' (\(max)) is below 'min_hold_seconds' (\(min))",
+                at: "max_hold_seconds")
+        }
+        return value
+    }
+
+    static let tradePolicy = FieldKind<TradePolicy>.object("Trading frequency limits per symbol and session.") { r in
+        let seconds = { (description: String) in FieldKind<Int>.integer(description, min: 0, max: 604_800) }
+        let count = { (description: String) in FieldKind<Int>.integer(description, min: 0, max: 10_000) }
+        return TradePolicy(
+            entryCooldownSeconds: r.optional("entry_cooldown_seconds", seconds("Least time between entries in a symbol.")),
+            exitCooldownSeconds: r.optional(
+                "exit_cooldown_seconds", seconds("Least time from an exit to the next entry in the symbol.")),
+            maxConcurrentPositions: r.optional(
+                "max_concurrent_positions", count("Most symbols this strategy holds at once.")),
+            maxEntriesPerSession: r.optional("max_entries_per_session", count("Most entries per symbol and session.")),
+            maxStopLossExitsPerSession: r.optional(
+                "max_stop_loss_exits_per_session", count("Stop-loss exits after which the session's entries stop.")),
+            maxNegativeExitsPerSession: r.optional(
+                "max_negative_exits_per_session", count("Losing exits after which the session's entries stop.")),
+            stopLossLockoutSeconds: r.optional(
+                "stop_loss_lockout_seconds", seconds("No entry in the symbol for this long after a stop-loss exit.")),
+            negativeExitLockoutSeconds: r.optional(
+                "negative_exit_lockout_seconds", seconds("No entry in the symbol for this long after a losing exit.")),
+            negativeExitLossBPS: r.optional(
+                "negative_exit_loss_bps",
+                .decimal("Losses smaller than this are not negative exits.", unit: "bps", min: .zero), default: .zero))
+    }
 
     static let window = FieldKind<Window>.object("Entry window in minutes after the New York regular open.") { r in
         let window = Window(
@@ -194,6 +314,8 @@ public struct StrategySpec: Sendable, Hashable {
                             .decimal("Notional budget of one entry.", unit: "USD", min: .zero, minExclusive: true)),
                         maxPositionFractionOfEquity: s.optional(
                             "max_position_fraction_of_equity", .fraction("Largest position as a fraction of equity.")))
-                }))
+                }),
+            overlays: r.optional("overlays", Self.overlays) ?? .none,
+            tradePolicy: r.optional("trade_policy", Self.tradePolicy) ?? .none)
     }
 }

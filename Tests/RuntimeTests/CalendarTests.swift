@@ -634,6 +634,17 @@ struct CalendarCase<Value: Sendable>: Sendable, CustomTestStringConvertible {
         #expect(calendar.sessionDate(for: instant("2026-01-03T03:00:00Z")) == date(2026, 1, 2))  // 22:00 EST Friday
         #expect(calendar.sessionDate(for: instant("2026-01-03T05:00:00Z")) == date(2026, 1, 3))
         #expect(calendar.sessionDate(for: instant("2026-07-01T03:59:59Z")) == date(2026, 6, 30))  // 23:59:59 EDT
+        let midnights: [(String, CivilDate)] = [
+            ("2026-03-08T04:59:59Z", date(2026, 3, 7)), ("2026-03-08T05:00:00Z", date(2026, 3, 8)),
+            ("2026-03-09T03:59:59Z", date(2026, 3, 8)), ("2026-03-09T04:00:00Z", date(2026, 3, 9)),
+            ("2026-11-01T03:59:59Z", date(2026, 10, 31)), ("2026-11-01T04:00:00Z", date(2026, 11, 1)),
+            ("2026-11-02T04:59:59Z", date(2026, 11, 1)), ("2026-11-02T05:00:00Z", date(2026, 11, 2)),
+            ("2015-01-01T04:59:59Z", date(2014, 12, 31)), ("2015-01-01T05:00:00Z", date(2015, 1, 1)),
+            ("2031-01-01T04:59:59Z", date(2030, 12, 31)), ("2031-01-01T05:00:00Z", date(2031, 1, 1)),
+        ]
+        for (text, expected) in midnights {
+            #expect(calendar.sessionDate(for: instant(text)) == expected, "\(text)")
+        }
     }
 
     // MARK: Coverage and version

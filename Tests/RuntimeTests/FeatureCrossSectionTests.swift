@@ -126,7 +126,8 @@ private typealias F = FeatureFixtures
                         ? nil
                         : F.quote(
                             base - 0.01 * Double(1 + step % 3), base + 0.01,
-                            bidSize: Double(100 + (step * 37 + symbol * 11) % 400), askSize: Double(100 + step % 5 * 60))
+                            bidSize: Double(100 + (step * 37 + symbol * 11) % 400), askSize: Double(100 + step % 5 * 60)
+                        )
                     let time = F.at(session, minute: Int64(step * 3), seconds: Int64(symbol))
                     result.append(
                         (

@@ -1,5 +1,6 @@
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 private typealias F = FeatureFixtures
 
@@ -113,7 +114,8 @@ private typealias F = FeatureFixtures
         #expect(approx(s2[.recentSpreadBpsAvg], 2))  // missing entries do not count
 
         // s3: mid 101, spread 0.04/101 × 1e4 = 3.9604, pressure (300 − 100)/400 = 0.5,
-        // microprice (101.02·300 + 100.98·100)/400 = 101.01 → bias 0.01/101 × 1e4 = 0.990099, jump |101 − 100|/100 = 100 bps.
+        // microprice (101.02·300 + 100.98·100)/400 = 101.01 → bias 0.01/101 × 1e4 = 0.990099,
+        // jump |101 − 100|/100 × 1e4 = 100 bps.
         let s3 = feed(3, 102, F.quote(100.98, 101.02, bidSize: 300, askSize: 100))
         let spread3 = 400.0 / 101
         #expect(approx(s3[.spreadBps], spread3))
@@ -127,7 +129,8 @@ private typealias F = FeatureFixtures
         #expect(approx(s3[.recentAboveOpeningWindowCloseRatio], 2.0 / 3))
         #expect(approx(s3[.recentAboveVwapW5mRatio], 1.0 / 3))  // (0, 0, 1)
 
-        // s4 evicts s1: mid 101, spread 0.02/101 × 1e4 = 1.9802, pressure −0.5, microprice 100.995 → bias −0.495, jump 0.
+        // s4 evicts s1: mid 101, spread 0.02/101 × 1e4 = 1.9802, pressure −0.5, microprice 100.995 → bias −0.495,
+        // jump 0.
         let s4 = feed(4, 99, F.quote(100.99, 101.01, bidSize: 100, askSize: 300))
         let spread4 = 200.0 / 101
         #expect(approx(s4[.recentSpreadBpsAvg], (spread3 + spread4) / 2))

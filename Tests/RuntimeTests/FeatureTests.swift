@@ -49,7 +49,8 @@ private typealias F = FeatureFixtures
             order.append(group)
         }
         #expect(order == [.signal, .derived, .session, .crossSection])
-        #expect(FeatureCatalog.all.filter { $0.group == .crossSection }.allSatisfy { $0.name.hasPrefix("cross_section_") })
+        #expect(
+            FeatureCatalog.all.filter { $0.group == .crossSection }.allSatisfy { $0.name.hasPrefix("cross_section_") })
     }
 
     @Test func markdownTableHasOneRowPerFeature() {

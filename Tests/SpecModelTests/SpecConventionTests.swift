@@ -4,7 +4,7 @@ import Testing
 /// Conventions every spec kind keeps, checked on the generated JSON Schemas so new kinds are covered automatically.
 @Suite struct SpecConventionTests {
     static let unitSuffixes = [
-        "_usd", "_bps", "_seconds", "_shares", "_minutes_after_open", "_minutes_before_close",
+        "_usd", "_bps", "_seconds", "_shares", "_minutes_after_open", "_minutes_before_close", "_multiplier",
     ]
 
     /// Every (path, key, schema) of every object property, depth first.

@@ -195,9 +195,20 @@ public enum Timestamp {
     /// Rejects (returns nil) everything else: a missing offset, lowercase `t`/`z`, a space separator, more than nine
     /// fractional digits, a leap second (`:60`), `24:00`, an offset hour above 23 or minute above 59, an invalid
     /// date (`2026-02-30`), surrounding whitespace, and any instant outside the Int64 nanosecond range. `-00:00` is
-    /// accepted as UTC. Never traps, allocation-free, O(length) with the length capped at 35 bytes.
+    /// accepted as UTC. Never traps, allocation-free for native strings, O(1) (at most 35 bytes are read).
     public static func parse(_ text: Substring) -> TimestampNanos? {
-        var reader = ISOReader(text.utf8)
+        if let result = text.utf8.withContiguousStorageIfAvailable({ parse(utf8: $0) }) { return result }
+        // Not contiguous (a bridged string): copy once into native storage.
+        var copy = String(text)
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable({ parse(utf8: $0) }) ?? nil
+    }
+
+    /// `parse(_:)` over raw UTF-8 bytes (for example a slice of an ingress buffer).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> TimestampNanos? {
+        // The longest accepted text is `YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM`, 35 bytes; the shortest 20.
+        guard bytes.count >= 20 && bytes.count <= 35 else { return nil }
+        var reader = ISOReader(bytes)
         guard let year = reader.digits(4), reader.take(UInt8(ascii: "-")),
             let month = reader.digits(2), reader.take(UInt8(ascii: "-")),
             let day = reader.digits(2), reader.take(UInt8(ascii: "T")),
@@ -246,7 +257,7 @@ public enum Timestamp {
         default:
             return nil
         }
-        guard reader.atEnd() else { return nil }
+        guard reader.atEnd else { return nil }
 
         // Four-digit years keep these Int (64-bit) sums far from overflow; only the nanosecond scaling can overflow.
         let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
@@ -319,26 +330,22 @@ public enum Timestamp {
 
 /// Sequential byte reader over a substring's UTF-8, with a hard cap on how many bytes it will look at.
 private struct ISOReader {
-    private var iterator: Substring.UTF8View.Iterator
-    private var consumed = 0
-    /// The longest accepted text is `YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM`: 35 bytes.
-    private static let maximumLength = 35
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
 
-    init(_ bytes: Substring.UTF8View) {
-        self.iterator = bytes.makeIterator()
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
-    /// The next byte, or nil at the end (or past the length cap, which makes the parse fail).
+    /// The next byte, or nil at the end.
     mutating func next() -> UInt8? {
-        guard self.consumed < ISOReader.maximumLength, let byte = self.iterator.next() else { return nil }
-        self.consumed += 1
-        return byte
+        guard self.index < self.bytes.count else { return nil }
+        defer { self.index += 1 }
+        return self.bytes[self.index]
     }
 
-    /// True when nothing is left; consumes one byte if something is (a text longer than the cap is never at its end).
-    mutating func atEnd() -> Bool {
-        self.iterator.next() == nil
-    }
+    /// True when every byte has been read.
+    var atEnd: Bool { self.index >= self.bytes.count }
 
     /// Consumes one byte and reports whether it was `expected`.
     mutating func take(_ expected: UInt8) -> Bool {

@@ -39,6 +39,8 @@ public struct CompiledStrategy: Sendable {
     public var exits: [CompiledRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
+    public var overlays: StrategySpec.Overlays
+    public var tradePolicy: StrategySpec.TradePolicy
 
     public init(_ strategy: PlanStrategy) throws(CompiledExpression.ResolutionError) {
         self.id = strategy.id
@@ -50,6 +52,8 @@ public struct CompiledStrategy: Sendable {
         self.exits = try strategy.exits.map { (rule) throws(CompiledExpression.ResolutionError) in try CompiledRule(rule) }
         self.maxNotionalUSD = strategy.maxNotionalUSD
         self.maxPositionFractionOfEquity = strategy.maxPositionFractionOfEquity
+        self.overlays = strategy.overlays
+        self.tradePolicy = strategy.tradePolicy
     }
 }
 
@@ -96,6 +100,8 @@ public struct RuleOutcome: Sendable, Hashable {
         case failedCondition(Int?)
         case skippedHeldDirection
         case sizedToZero
+        /// An overlay or trade-policy gate decided; the snake_case reason names it.
+        case policy(String)
     }
 
     public var intent: Decision.Intent
@@ -122,105 +128,3 @@ public struct SizingContext: Sendable {
     }
 }
 
-/// Evaluates a compiled strategy for one signal. Pure: same inputs, same evaluation.
-///
-/// Order: with a position, the exit rule of the held direction first (a fired exit flattens the position); then the
-/// entry rules in the strategy's order, skipping the held direction (no pyramiding). The first rule that fires
-/// decides; confidence = base + bonuses whose condition holds, capped.
-public enum StrategyEvaluator {
-    public static func evaluate(
-        _ strategy: CompiledStrategy, symbol: Symbol, eventTime: TimestampNanos, features: FeatureVector,
-        context: EvaluationContext, position: StrategyPosition, sizing: SizingContext, ordinal: Int = 0
-    ) -> Evaluation {
-        var outcomes: [RuleOutcome] = []
-        let held: PlanRule.Direction? = position.quantity.isZero ? nil : (position.quantity.isNegative ? .short : .long)
-        if let held {
-            for rule in strategy.exits where rule.direction == held {
-                let result = Self.check(rule, features, context)
-                outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
-                guard result == .fired else { continue }
-                let decision = Self.decision(
-                    strategy, rule, intent: .exit, action: held == .long ? .sell : .buy, quantity: position.quantity.magnitude,
-                    symbol: symbol, eventTime: eventTime, features: features, context: context, ordinal: ordinal)
-                return Evaluation(decision: decision, outcomes: outcomes)
-            }
-        }
-        for rule in strategy.entries {
-            if rule.direction == held {
-                outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .skippedHeldDirection))
-                continue
-            }
-            let result = Self.check(rule, features, context)
-            guard result == .fired else {
-                outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
-                continue
-            }
-            let quantity = Self.entryQuantity(strategy, position: position, sizing: sizing)
-            guard quantity > .zero else {
-                outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .sizedToZero))
-                continue
-            }
-            outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .fired))
-            let decision = Self.decision(
-                strategy, rule, intent: .entry, action: rule.direction == .long ? .buy : .sell, quantity: quantity,
-                symbol: symbol, eventTime: eventTime, features: features, context: context, ordinal: ordinal)
-            return Evaluation(decision: decision, outcomes: outcomes)
-        }
-        return Evaluation(decision: nil, outcomes: outcomes)
-    }
-
-    static func check(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> RuleOutcome.Result {
-        if let window = rule.window {
-            guard let minute = context.minutesAfterOpen, minute >= Double(window.lowerBound),
-                minute < Double(window.upperBound)
-            else { return .outsideWindow }
-        }
-        switch rule.mode {
-        case .all:
-            for (index, condition) in rule.conditions.enumerated() where condition.truth(features, context) != .yes {
-                return .failedCondition(index)
-            }
-            return .fired
-        case .any:
-            return rule.conditions.contains { $0.truth(features, context) == .yes } ? .fired : .failedCondition(nil)
-        }
-    }
-
-    static func confidence(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> Decimal {
-        var value = rule.confidenceBase
-        for bonus in rule.bonuses where bonus.condition.truth(features, context) == .yes {
-            value = value.adding(bonus.add) ?? value
-        }
-        return min(value, rule.confidenceCap)
-    }
-
-    static func entryQuantity(_ strategy: CompiledStrategy, position: StrategyPosition, sizing: SizingContext) -> Decimal {
-        guard sizing.price > .zero else { return .zero }
-        var budget = strategy.maxNotionalUSD
-        if let fraction = strategy.maxPositionFractionOfEquity, let equity = sizing.equity,
-            let cap = equity.multiplied(by: fraction, rounding: .down)
-        {
-            let held = position.quantity.magnitude.multiplied(by: sizing.price, rounding: .up) ?? .zero
-            let room = cap.subtracting(held) ?? .zero
-            budget = min(budget, max(room, .zero))
-        }
-        guard let raw = budget.divided(by: sizing.price, rounding: .down),
-            let quantity = raw.rounded(toMultipleOf: sizing.stepShares, rule: .down)
-        else { return .zero }
-        return quantity
-    }
-
-    private static func decision(
-        _ strategy: CompiledStrategy, _ rule: CompiledRule, intent: Decision.Intent, action: Decision.Action,
-        quantity: Decimal, symbol: Symbol, eventTime: TimestampNanos, features: FeatureVector,
-        context: EvaluationContext, ordinal: Int
-    ) -> Decision {
-        Decision(
-            strategy: strategy.id, symbol: symbol, eventTime: eventTime, action: action, intent: intent,
-            direction: rule.direction, confidence: Self.confidence(rule, features, context), quantity: quantity,
-            reasons: rule.reasons,
-            clientOrderID: ClientOrderID.make(
-                strategyHash: strategy.contentHash, symbol: symbol, eventTimeNanos: eventTime, action: action.rawValue,
-                ordinal: ordinal))
-    }
-}

@@ -133,7 +133,8 @@ struct CrossSectionRanker: Sendable {
                 self.hasLatest[cell] = false
             }
             if let value = vector[spec.input] {
-                let position = self.insert(input: input, symbol: symbol, value: value, positiveAbove: spec.positiveAbove)
+                let position = self.insert(
+                    input: input, symbol: symbol, value: value, positiveAbove: spec.positiveAbove)
                 self.latest[cell] = value
                 self.hasLatest[cell] = true
                 let count = self.counts[input]
@@ -149,9 +150,11 @@ struct CrossSectionRanker: Sendable {
         let windowRank =
             vector[.crossSectionOpeningWindowReturnFromPrevCloseRank] ?? vector[.crossSectionOpeningWindowReturnRank]
         if let driveRank, let windowRank, let rangeRank = vector[.crossSectionRangePositionRank],
-            let vwapRank = vector[.crossSectionVwapW5mRank], let imbalanceRank = vector[.crossSectionRecentImbalanceRank]
+            let vwapRank = vector[.crossSectionVwapW5mRank],
+            let imbalanceRank = vector[.crossSectionRecentImbalanceRank]
         {
-            vector.set(.crossSectionContinuationRank, (driveRank + windowRank + rangeRank + vwapRank + imbalanceRank) / 5)
+            vector.set(
+                .crossSectionContinuationRank, (driveRank + windowRank + rangeRank + vwapRank + imbalanceRank) / 5)
             vector.set(
                 .crossSectionReversalRank,
                 ((1 - driveRank) + (1 - windowRank) + (1 - rangeRank) + (1 - vwapRank) + imbalanceRank) / 5)
@@ -188,7 +191,8 @@ struct CrossSectionRanker: Sendable {
         while low < high {
             let middle = (low + high) >> 1
             let probe = self.sortedValues[base + middle]
-            let below = probe < value || (probe == value && self.nameOrder[Int(self.sortedSymbols[base + middle])] < order)
+            let below =
+                probe < value || (probe == value && self.nameOrder[Int(self.sortedSymbols[base + middle])] < order)
             if below {
                 low = middle + 1
             } else {

@@ -116,7 +116,9 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
         }
         switch self {
         case .price:
-            return d("price", .price, .signal, "Price per the extractor's price source (close→mid, or Torghut's vwap→close→mid)")
+            return d(
+                "price", .price, .signal,
+                "Price per the extractor's price source (close→mid, or Torghut's vwap→close→mid)")
         case .ema12: return d("ema12", .price, .signal, "EMA(12) of the close")
         case .ema26: return d("ema26", .price, .signal, "EMA(26) of the close")
         case .macd: return d("macd", .price, .signal, "MACD(12, 26) line")
@@ -139,7 +141,9 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
         case .spreadBps:
             return d("spread_bps", .bps, .derived, "(ask_px − bid_px) / mid × 10000; valid quote only")
         case .imbalancePressure:
-            return d("imbalance_pressure", .signedFraction, .derived, "(bid_sz − ask_sz) / (bid_sz + ask_sz); valid quote only")
+            return d(
+                "imbalance_pressure", .signedFraction, .derived,
+                "(bid_sz − ask_sz) / (bid_sz + ask_sz); valid quote only")
         case .micropriceBiasBps:
             return d(
                 "microprice_bias_bps", .bps, .derived,
@@ -194,13 +198,15 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
                 "(price − opening-window close) / opening-window close × 10000")
         case .pricePositionInSessionRange:
             return d(
-                "price_position_in_session_range", .fraction, .session, "(price − low) / (high − low); 0.5 when high == low")
+                "price_position_in_session_range", .fraction, .session,
+                "(price − low) / (high − low); 0.5 when high == low")
         case .recentSpreadBpsAvg:
             return d("recent_spread_bps_avg", .bps, .session, "Mean spread_bps over the recent window")
         case .recentSpreadBpsMax:
             return d("recent_spread_bps_max", .bps, .session, "Max spread_bps over the recent window")
         case .recentImbalancePressureAvg:
-            return d("recent_imbalance_pressure_avg", .signedFraction, .session, "Mean imbalance_pressure, recent window")
+            return d(
+                "recent_imbalance_pressure_avg", .signedFraction, .session, "Mean imbalance_pressure, recent window")
         case .recentQuoteInvalidRatio:
             return d(
                 "recent_quote_invalid_ratio", .fraction, .session,
@@ -233,7 +239,9 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
                 "Ours: previous session's (last price ≤ open+60m − open) / open × 10000")
 
         case .crossSectionSessionOpenDriveRank:
-            return d("cross_section_session_open_drive_rank", .fraction, .crossSection, "Percentile rank of price_vs_session_open_bps")
+            return d(
+                "cross_section_session_open_drive_rank", .fraction, .crossSection,
+                "Percentile rank of price_vs_session_open_bps")
         case .crossSectionPrevCloseDriveRank:
             return d(
                 "cross_section_prev_close_drive_rank", .fraction, .crossSection,
@@ -251,7 +259,8 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
                 "cross_section_range_position_rank", .fraction, .crossSection,
                 "Percentile rank of price_position_in_session_range")
         case .crossSectionVwapW5mRank:
-            return d("cross_section_vwap_w5m_rank", .fraction, .crossSection, "Percentile rank of price_vs_vwap_w5m_bps")
+            return d(
+                "cross_section_vwap_w5m_rank", .fraction, .crossSection, "Percentile rank of price_vs_vwap_w5m_bps")
         case .crossSectionRecentImbalanceRank:
             return d(
                 "cross_section_recent_imbalance_rank", .fraction, .crossSection,
@@ -381,7 +390,9 @@ public enum FeatureCatalog {
         var text = "| slot | name | group | unit | description |\n| ---: | --- | --- | --- | --- |\n"
         for entry in Self.all {
             let summary = entry.summary.replacing("|", with: "\\|")
-            text += "| \(entry.id.slot) | `\(entry.name)` | \(entry.group.rawValue) | \(entry.unit.rawValue) | \(summary) |\n"
+            text +=
+                "| \(entry.id.slot) | `\(entry.name)` | \(entry.group.rawValue) | \(entry.unit.rawValue) "
+                + "| \(summary) |\n"
         }
         return text
     }

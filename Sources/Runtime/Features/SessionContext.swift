@@ -25,9 +25,10 @@ struct SymbolSessionState: Sendable {
     var prevOpeningReturn45Bps: Double?
     var prevOpeningReturn60Bps: Double?
 
-    /// Ends the current session: if it had a valid price, its last price becomes the previous close and its 45/60-minute
-    /// opening returns become the previous session's; otherwise the older values are kept (a symbol with no valid price
-    /// in a session keeps the close of the last session in which it had one). Then clears the intraday state.
+    /// Ends the current session: if it had a valid price, its last price becomes the previous close and its
+    /// 45/60-minute opening returns become the previous session's; otherwise the older values are kept (a symbol
+    /// with no valid price in a session keeps the close of the last session in which it had one). Then clears the
+    /// intraday state.
     mutating func roll(to sessionOpen: TimestampNanos) {
         if let last = self.lastPrice {
             self.prevClose = last

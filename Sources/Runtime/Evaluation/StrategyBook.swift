@@ -1,0 +1,345 @@
+import SpecCompiler
+import SpecModel
+
+/// What one strategy holds and has done in one symbol. Updated by `StrategyBook.applyFill`; positions are isolated
+/// per strategy.
+public struct SymbolState: Sendable, Hashable {
+    /// Signed shares: positive long, negative short.
+    public var quantity: Decimal = .zero
+    public var averageEntryPrice: Decimal?
+    public var entryTime: TimestampNanos?
+    /// The most favourable price since entry (highest for a long, lowest for a short), for the trailing stop.
+    public var bestPrice: Double?
+    public var lastEntryTime: TimestampNanos?
+    public var lastExitTime: TimestampNanos?
+    public var lockedUntil: TimestampNanos?
+
+    public init() {}
+
+    public init(quantity: Decimal, averageEntryPrice: Decimal? = nil, entryTime: TimestampNanos? = nil) {
+        self.quantity = quantity
+        self.averageEntryPrice = averageEntryPrice
+        self.entryTime = entryTime
+    }
+
+    var held: PlanRule.Direction? { self.quantity.isZero ? nil : (self.quantity.isNegative ? .short : .long) }
+}
+
+/// The inputs of one evaluation besides features.
+public struct SignalContext: Sendable {
+    public var symbol: Symbol
+    public var eventTime: TimestampNanos
+    /// The New York session date, for per-session counters; nil outside a session.
+    public var session: CivilDate?
+    public var clock: EvaluationContext
+    public var sizing: SizingContext
+    public var ordinal: Int
+
+    public init(
+        symbol: Symbol, eventTime: TimestampNanos, session: CivilDate?, clock: EvaluationContext, sizing: SizingContext,
+        ordinal: Int = 0
+    ) {
+        self.symbol = symbol
+        self.eventTime = eventTime
+        self.session = session
+        self.clock = clock
+        self.sizing = sizing
+        self.ordinal = ordinal
+    }
+}
+
+/// One strategy's rules plus its state across symbols: overlays, signal exits, trade policy and entries.
+///
+/// Order for a signal: with a position, the overlays (stop loss, trailing stop, max hold, session flatten), then the
+/// held direction's signal exit (after `min_hold_seconds`, and with the profit requirements); then entries in the
+/// strategy's order, skipping the held direction, each behind the trade-policy gates. The first that fires decides.
+/// Session counters (entries, stop-loss and losing exits) are per strategy and reset when the session date changes.
+public struct StrategyBook: Sendable {
+    public let strategy: CompiledStrategy
+    public private(set) var states: [Symbol: SymbolState] = [:]
+    public private(set) var session: CivilDate?
+    public private(set) var entriesThisSession = 0
+    public private(set) var stopLossExitsThisSession = 0
+    public private(set) var negativeExitsThisSession = 0
+    private var openPositions = 0
+
+    public init(_ strategy: CompiledStrategy) {
+        self.strategy = strategy
+    }
+
+    public func state(of symbol: Symbol) -> SymbolState { self.states[symbol] ?? SymbolState() }
+
+    /// Replaces a symbol's state (e.g. positions restored from the broker).
+    public mutating func setState(_ state: SymbolState, for symbol: Symbol) {
+        if self.state(of: symbol).held != nil { self.openPositions -= 1 }
+        if state.held != nil { self.openPositions += 1 }
+        self.states[symbol] = state
+    }
+
+    public mutating func evaluate(_ features: FeatureVector, _ signal: SignalContext) -> Evaluation {
+        self.rollSession(to: signal.session)
+        var state = self.state(of: signal.symbol)
+        defer { self.states[signal.symbol] = state }
+        var outcomes: [RuleOutcome] = []
+        let price = signal.sizing.price.doubleValue
+
+        if let held = state.held {
+            if let best = state.bestPrice {
+                state.bestPrice = held == .long ? max(best, price) : min(best, price)
+            } else {
+                state.bestPrice = price
+            }
+            if let reason = self.overlayExit(held, state, features, signal) {
+                outcomes.append(RuleOutcome(intent: .exit, direction: held, result: .policy(reason)))
+                let decision = self.decision(
+                    intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
+                    reasons: [reason], signal)
+                return Evaluation(decision: decision, outcomes: outcomes)
+            }
+            for rule in self.strategy.exits where rule.direction == held {
+                var result = Self.check(rule, features, signal.clock)
+                if result == .fired, let blocked = self.signalExitBlock(held, state, signal) { result = .policy(blocked) }
+                outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
+                guard result == .fired else { continue }
+                let decision = self.decision(
+                    intent: .exit, direction: held, quantity: state.quantity.magnitude,
+                    confidence: Self.confidence(rule, features, signal.clock), reasons: rule.reasons, signal)
+                return Evaluation(decision: decision, outcomes: outcomes)
+            }
+        }
+        for rule in self.strategy.entries {
+            if rule.direction == state.held {
+                outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .skippedHeldDirection))
+                continue
+            }
+            var result = Self.check(rule, features, signal.clock)
+            if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
+            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing) : .zero
+            if result == .fired, quantity <= .zero { result = .sizedToZero }
+            outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
+            guard result == .fired else { continue }
+            let decision = self.decision(
+                intent: .entry, direction: rule.direction, quantity: quantity,
+                confidence: Self.confidence(rule, features, signal.clock), reasons: rule.reasons, signal)
+            return Evaluation(decision: decision, outcomes: outcomes)
+        }
+        return Evaluation(decision: nil, outcomes: outcomes)
+    }
+
+    /// Records an executed order. `reason` is the exit's first reason code (`stop_loss` counts as a stop-loss exit).
+    public mutating func applyFill(
+        symbol: Symbol, action: Decision.Action, quantity: Decimal, price: Decimal, time: TimestampNanos,
+        reason: String? = nil
+    ) {
+        var state = self.state(of: symbol)
+        let wasHeld = state.held
+        let signed = action == .buy ? quantity : quantity.negated
+        let newQuantity = state.quantity.adding(signed) ?? state.quantity
+        let increases = wasHeld == nil || (wasHeld == .long) == (action == .buy)
+        if increases {
+            let oldNotional = state.quantity.magnitude.multiplied(by: state.averageEntryPrice ?? price, rounding: .halfEven)
+            let addNotional = quantity.multiplied(by: price, rounding: .halfEven)
+            if let oldNotional, let addNotional, let total = oldNotional.adding(addNotional), !newQuantity.isZero {
+                state.averageEntryPrice = total.divided(by: newQuantity.magnitude, rounding: .halfEven)
+            }
+            if wasHeld == nil {
+                state.entryTime = time
+                state.bestPrice = price.doubleValue
+            }
+            state.lastEntryTime = time
+            self.entriesThisSession += 1
+        } else if let entry = state.averageEntryPrice, entry > .zero {
+            let move = (price.doubleValue - entry.doubleValue) / entry.doubleValue * 10_000 * (wasHeld == .long ? 1 : -1)
+            if reason == "stop_loss" {
+                self.stopLossExitsThisSession += 1
+                if let lockout = self.strategy.tradePolicy.stopLossLockoutSeconds {
+                    state.lockedUntil = max(state.lockedUntil ?? time, time + Int64(lockout) * 1_000_000_000)
+                }
+            }
+            if move < -self.strategy.tradePolicy.negativeExitLossBPS.doubleValue {
+                self.negativeExitsThisSession += 1
+                if let lockout = self.strategy.tradePolicy.negativeExitLockoutSeconds {
+                    state.lockedUntil = max(state.lockedUntil ?? time, time + Int64(lockout) * 1_000_000_000)
+                }
+            }
+            state.lastExitTime = time
+        }
+        state.quantity = newQuantity
+        if newQuantity.isZero {
+            state.averageEntryPrice = nil
+            state.entryTime = nil
+            state.bestPrice = nil
+        }
+        self.setState(state, for: symbol)
+    }
+
+    // MARK: Gates
+
+    private mutating func rollSession(to date: CivilDate?) {
+        guard let date, date != self.session else { return }
+        self.session = date
+        self.entriesThisSession = 0
+        self.stopLossExitsThisSession = 0
+        self.negativeExitsThisSession = 0
+    }
+
+    /// Profit of the position at `price`, in bps of the average entry (positive = in the position's favour).
+    private static func moveBPS(_ held: PlanRule.Direction, entry: Decimal?, price: Double) -> Double? {
+        guard let entry, entry > .zero else { return nil }
+        let entryPrice = entry.doubleValue
+        return (price - entryPrice) / entryPrice * 10_000 * (held == .long ? 1 : -1)
+    }
+
+    private static func thresholdBPS(_ threshold: StrategySpec.Overlays.Threshold, _ features: FeatureVector) -> Double {
+        // A missing spread or volatility adds nothing: the fixed part still protects the position.
+        let spread = features[.spreadBps] ?? 0
+        let volatility = (features[.volRealizedW60s] ?? 0) * 10_000
+        return threshold.bps.doubleValue + spread * threshold.spreadMultiplier.doubleValue
+            + volatility * threshold.volatilityMultiplier.doubleValue
+    }
+
+    private func overlayExit(
+        _ held: PlanRule.Direction, _ state: SymbolState, _ features: FeatureVector, _ signal: SignalContext
+    ) -> String? {
+        let overlays = self.strategy.overlays
+        let price = signal.sizing.price.doubleValue
+        if let stop = overlays.stopLoss, let move = Self.moveBPS(held, entry: state.averageEntryPrice, price: price),
+            -move >= Self.thresholdBPS(stop, features)
+        {
+            return "stop_loss"
+        }
+        if let trailing = overlays.trailingStop, let best = state.bestPrice,
+            let bestMove = Self.moveBPS(held, entry: state.averageEntryPrice, price: best),
+            bestMove >= trailing.activationProfitBPS.doubleValue, best > 0
+        {
+            let drawdown = (best - price) / best * 10_000 * (held == .long ? 1 : -1)
+            if drawdown >= Self.thresholdBPS(trailing.drawdown, features) { return "trailing_stop" }
+        }
+        if let maxHold = overlays.maxHoldSeconds, let entered = state.entryTime,
+            signal.eventTime - entered >= Int64(maxHold) * 1_000_000_000
+        {
+            return "max_hold"
+        }
+        if let flatten = overlays.flattenMinutesBeforeClose, let left = signal.clock.minutesBeforeClose,
+            left <= Double(flatten)
+        {
+            return "session_flatten"
+        }
+        return nil
+    }
+
+    private func signalExitBlock(_ held: PlanRule.Direction, _ state: SymbolState, _ signal: SignalContext) -> String? {
+        let overlays = self.strategy.overlays
+        if let minHold = overlays.minHoldSeconds, let entered = state.entryTime,
+            signal.eventTime - entered < Int64(minHold) * 1_000_000_000
+        {
+            return "min_hold"
+        }
+        let move = Self.moveBPS(held, entry: state.averageEntryPrice, price: signal.sizing.price.doubleValue)
+        if overlays.requireProfitForSignalExit, let move, move <= 0 { return "signal_exit_needs_profit" }
+        if let least = overlays.minSignalExitProfitBPS, let move, move < least.doubleValue {
+            return "signal_exit_profit_below_min"
+        }
+        return nil
+    }
+
+    private func entryBlock(_ state: SymbolState, _ signal: SignalContext) -> String? {
+        let policy = self.strategy.tradePolicy
+        let now = signal.eventTime
+        if let until = state.lockedUntil, now < until { return "lockout" }
+        if let cooldown = policy.entryCooldownSeconds, let last = state.lastEntryTime,
+            now - last < Int64(cooldown) * 1_000_000_000
+        {
+            return "entry_cooldown"
+        }
+        if let cooldown = policy.exitCooldownSeconds, let last = state.lastExitTime,
+            now - last < Int64(cooldown) * 1_000_000_000
+        {
+            return "exit_cooldown"
+        }
+        if let cap = policy.maxEntriesPerSession, self.entriesThisSession >= cap { return "max_entries_per_session" }
+        if let cap = policy.maxStopLossExitsPerSession, self.stopLossExitsThisSession >= cap {
+            return "max_stop_loss_exits_per_session"
+        }
+        if let cap = policy.maxNegativeExitsPerSession, self.negativeExitsThisSession >= cap {
+            return "max_negative_exits_per_session"
+        }
+        if let cap = policy.maxConcurrentPositions, state.held == nil, self.openPositions >= cap {
+            return "max_concurrent_positions"
+        }
+        return nil
+    }
+
+    // MARK: Rules and sizing
+
+    static func check(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> RuleOutcome.Result {
+        if let window = rule.window {
+            guard let minute = context.minutesAfterOpen, minute >= Double(window.lowerBound),
+                minute < Double(window.upperBound)
+            else { return .outsideWindow }
+        }
+        switch rule.mode {
+        case .all:
+            for (index, condition) in rule.conditions.enumerated() where condition.truth(features, context) != .yes {
+                return .failedCondition(index)
+            }
+            return .fired
+        case .any:
+            return rule.conditions.contains { $0.truth(features, context) == .yes } ? .fired : .failedCondition(nil)
+        }
+    }
+
+    static func confidence(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> Decimal {
+        var value = rule.confidenceBase
+        for bonus in rule.bonuses where bonus.condition.truth(features, context) == .yes {
+            value = value.adding(bonus.add) ?? value
+        }
+        return min(value, rule.confidenceCap)
+    }
+
+    /// The notional budget (capped by the equity fraction, net of the current position) ÷ price, rounded down.
+    func entryQuantity(_ state: SymbolState, _ sizing: SizingContext) -> Decimal {
+        guard sizing.price > .zero else { return .zero }
+        var budget = self.strategy.maxNotionalUSD
+        if let fraction = self.strategy.maxPositionFractionOfEquity, let equity = sizing.equity,
+            let cap = equity.multiplied(by: fraction, rounding: .down)
+        {
+            let held = state.quantity.magnitude.multiplied(by: sizing.price, rounding: .up) ?? .zero
+            let room = cap.subtracting(held) ?? .zero
+            budget = min(budget, max(room, .zero))
+        }
+        guard let raw = budget.divided(by: sizing.price, rounding: .down),
+            let quantity = raw.rounded(toMultipleOf: sizing.stepShares, rule: .down)
+        else { return .zero }
+        return quantity
+    }
+
+    private func decision(
+        intent: Decision.Intent, direction: PlanRule.Direction, quantity: Decimal, confidence: Decimal,
+        reasons: [String], _ signal: SignalContext
+    ) -> Decision {
+        let action: Decision.Action = (intent == .entry) == (direction == .long) ? .buy : .sell
+        return Decision(
+            strategy: self.strategy.id, symbol: signal.symbol, eventTime: signal.eventTime, action: action,
+            intent: intent, direction: direction, confidence: confidence, quantity: quantity, reasons: reasons,
+            clientOrderID: ClientOrderID.make(
+                strategyHash: self.strategy.contentHash, symbol: signal.symbol, eventTimeNanos: signal.eventTime,
+                action: action.rawValue, ordinal: signal.ordinal))
+    }
+}
+
+/// One-shot evaluation without history: the position is given, no overlays' history or policy counters apply
+/// beyond it.
+public enum StrategyEvaluator {
+    public static func evaluate(
+        _ strategy: CompiledStrategy, symbol: Symbol, eventTime: TimestampNanos, features: FeatureVector,
+        context: EvaluationContext, position: StrategyPosition, sizing: SizingContext, ordinal: Int = 0
+    ) -> Evaluation {
+        var book = StrategyBook(strategy)
+        book.setState(SymbolState(quantity: position.quantity, averageEntryPrice: sizing.price), for: symbol)
+        return book.evaluate(
+            features,
+            SignalContext(
+                symbol: symbol, eventTime: eventTime, session: nil, clock: context, sizing: sizing, ordinal: ordinal))
+    }
+}

@@ -1,0 +1,176 @@
+import Runtime
+import SpecCompiler
+import SpecModel
+import Testing
+
+/// Overlays and trade policy over hand-built signal sequences with assumed fills.
+@Suite struct StrategyBookTests {
+    static func compile(_ spec: String) -> CompiledStrategy {
+        let text = """
+            apiVersion: torghut.dev/v1
+            kind: Strategy
+            metadata: {name: test_long}
+            spec:
+              timeframe: 1Sec
+              universe: u
+              entries:
+                long: {when: [rsi14 < 30], confidence: {base: 0.6}, reasons: [oversold]}
+              exits:
+                long: {when: [rsi14 > 70], confidence: {base: 0.55}, reasons: [overbought]}
+              sizing: {max_notional_usd: 1000}
+            \(spec)
+            ---
+            apiVersion: torghut.dev/v1
+            kind: Universe
+            metadata: {name: u}
+            spec: {symbols: [AAPL, MSFT]}
+
+            """
+        let (documents, yaml) = YAMLLoader().load(SourceFile(path: "t.yaml", text: text))
+        let session = DecodeSession()
+        let specs = documents.compactMap { SpecDocument.decode($0, in: session) }
+        precondition(yaml.isEmpty && session.diagnostics.items.isEmpty, "\(yaml) \(session.diagnostics.items)")
+        let output = PlanCompiler(features: .catalog).compile(specs)
+        precondition(output.diagnostics.isEmpty, "\(output.diagnostics)")
+        return try! CompiledStrategy(output.plan.strategies[0])
+    }
+
+    static let aapl = Symbol("AAPL")!
+    static let msft = Symbol("MSFT")!
+    static let open: TimestampNanos = 1_767_364_200_000_000_000
+    static let day = CivilDate(year: 2026, month: 1, day: 2)
+
+    static func features(rsi: Double, spreadBps: Double? = nil, vol: Double? = nil) -> FeatureVector {
+        var vector = FeatureVector()
+        vector.set(.rsi14, rsi)
+        vector.set(.spreadBps, spreadBps)
+        vector.set(.volRealizedW60s, vol)
+        return vector
+    }
+
+    static func signal(
+        _ symbol: Symbol = aapl, seconds: Int64, price: String, session: CivilDate = day, minutesBeforeClose: Double = 300
+    ) -> SignalContext {
+        SignalContext(
+            symbol: symbol, eventTime: open + seconds * 1_000_000_000, session: session,
+            clock: EvaluationContext(minutesAfterOpen: Double(seconds) / 60, minutesBeforeClose: minutesBeforeClose),
+            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(100_000)))
+    }
+
+    /// Enters AAPL at `price` and fills it.
+    static func entered(_ book: inout StrategyBook, price: String = "100", seconds: Int64 = 0) {
+        let decision = book.evaluate(features(rsi: 20), signal(seconds: seconds, price: price)).decision
+        precondition(decision?.action == .buy)
+        book.applyFill(symbol: aapl, action: .buy, quantity: decision!.quantity, price: Decimal(price)!,
+                       time: open + seconds * 1_000_000_000)
+    }
+
+    @Test func stopLossFiresPastItsThresholdIncludingSpreadAndVolatility() {
+        var book = StrategyBook(Self.compile(
+            "  overlays: {stop_loss: {loss_bps: 30, spread_bps_multiplier: 1, volatility_bps_multiplier: 2}}"))
+        Self.entered(&book)
+        // Threshold = 30 + 4 (spread) + 2 × 3 (vol 0.0003 = 3 bps) = 40 bps.
+        let inside = book.evaluate(Self.features(rsi: 50, spreadBps: 4, vol: 0.0003), Self.signal(seconds: 10, price: "99.62"))
+        #expect(inside.decision == nil)
+        let past = book.evaluate(Self.features(rsi: 50, spreadBps: 4, vol: 0.0003), Self.signal(seconds: 11, price: "99.58"))
+        #expect(past.decision?.action == .sell)
+        #expect(past.decision?.reasons == ["stop_loss"])
+        #expect(past.decision?.quantity == Decimal(10))
+    }
+
+    @Test func trailingStopArmsAtActivationAndFiresOnDrawdown() {
+        var book = StrategyBook(Self.compile(
+            "  overlays: {trailing_stop: {activation_profit_bps: 20, drawdown: {drawdown_bps: 10}}}"))
+        Self.entered(&book)
+        // Up 15 bps: not armed, so a 12 bps fall does nothing.
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 1, price: "100.15")).decision == nil)
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 2, price: "100.03")).decision == nil)
+        // Up 30 bps arms it; a fall of about 5 bps holds, about 15 bps exits.
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 3, price: "100.30")).decision == nil)
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 4, price: "100.25")).decision == nil)
+        let exit = book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 5, price: "100.15")).decision
+        #expect(exit?.reasons == ["trailing_stop"])
+    }
+
+    @Test func maxHoldAndSessionFlatten() {
+        var book = StrategyBook(Self.compile("  overlays: {max_hold_seconds: 900, flatten_minutes_before_close: 10}"))
+        Self.entered(&book)
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 899, price: "100")).decision == nil)
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 900, price: "100")).decision?.reasons
+            == ["max_hold"])
+        var flat = StrategyBook(Self.compile("  overlays: {flatten_minutes_before_close: 10}"))
+        Self.entered(&flat)
+        #expect(flat.evaluate(Self.features(rsi: 50), Self.signal(seconds: 5, price: "100", minutesBeforeClose: 10.5))
+            .decision == nil)
+        #expect(flat.evaluate(Self.features(rsi: 50), Self.signal(seconds: 6, price: "100", minutesBeforeClose: 10))
+            .decision?.reasons == ["session_flatten"])
+    }
+
+    @Test func signalExitWaitsForMinHoldAndNeedsProfitWhenAsked() {
+        var book = StrategyBook(Self.compile(
+            "  overlays: {min_hold_seconds: 300, require_profit_for_signal_exit: true}"))
+        Self.entered(&book)
+        let early = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 299, price: "101"))
+        #expect(early.decision == nil)
+        #expect(early.outcomes.first?.result == .policy("min_hold"))
+        let losing = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 300, price: "99"))
+        #expect(losing.outcomes.first?.result == .policy("signal_exit_needs_profit"))
+        let exit = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 301, price: "101")).decision
+        #expect(exit?.action == .sell)
+        #expect(exit?.reasons == ["overbought"])
+        #expect(exit?.confidence == Decimal("0.55"))
+    }
+
+    @Test func entryCooldownAndPerSessionCapResetWithTheSession() {
+        var book = StrategyBook(Self.compile("  trade_policy: {entry_cooldown_seconds: 600, max_entries_per_session: 2}"))
+        Self.entered(&book, seconds: 0)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.open + 60_000_000_000)
+        let cooling = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 599, price: "100"))
+        #expect(cooling.outcomes.first?.result == .policy("entry_cooldown"))
+        Self.entered(&book, seconds: 600)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.open + 700_000_000_000)
+        let capped = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 1300, price: "100"))
+        #expect(capped.outcomes.first?.result == .policy("max_entries_per_session"))
+        let nextDay = book.evaluate(
+            Self.features(rsi: 20),
+            Self.signal(seconds: 86_400, price: "100", session: CivilDate(year: 2026, month: 1, day: 5)))
+        #expect(nextDay.decision?.action == .buy)
+    }
+
+    @Test func stopLossExitLocksTheSymbolOutAndCounts() {
+        var book = StrategyBook(Self.compile(
+            "  overlays: {stop_loss: {loss_bps: 30}}\n  trade_policy: {stop_loss_lockout_seconds: 3600, "
+                + "max_stop_loss_exits_per_session: 2}"))
+        Self.entered(&book)
+        let stop = book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 10, price: "99.5")).decision
+        #expect(stop?.reasons == ["stop_loss"])
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.5")!,
+                       time: Self.open + 10_000_000_000, reason: "stop_loss")
+        #expect(book.stopLossExitsThisSession == 1)
+        #expect(book.negativeExitsThisSession == 1)
+        let locked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 3609, price: "100"))
+        #expect(locked.outcomes.first?.result == .policy("lockout"))
+        #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 3610, price: "100")).decision?.action == .buy)
+    }
+
+    @Test func maxConcurrentPositionsCountsOtherSymbols() {
+        var book = StrategyBook(Self.compile("  trade_policy: {max_concurrent_positions: 1}"))
+        Self.entered(&book)
+        let other = book.evaluate(Self.features(rsi: 20), Self.signal(Self.msft, seconds: 5, price: "50"))
+        #expect(other.outcomes.first?.result == .policy("max_concurrent_positions"))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(100), time: Self.open + 6_000_000_000)
+        #expect(book.evaluate(Self.features(rsi: 20), Self.signal(Self.msft, seconds: 7, price: "50")).decision?.quantity
+            == Decimal(20))
+    }
+
+    @Test func averageEntryPriceFollowsAddedFills() {
+        var book = StrategyBook(Self.compile(""))
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.open)
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(30), price: Decimal(104), time: Self.open + 1)
+        #expect(book.state(of: Self.aapl).averageEntryPrice == Decimal(103))
+        #expect(book.state(of: Self.aapl).entryTime == Self.open)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(40), price: Decimal(105), time: Self.open + 2)
+        #expect(book.state(of: Self.aapl).quantity == .zero)
+        #expect(book.state(of: Self.aapl).averageEntryPrice == nil)
+    }
+}
