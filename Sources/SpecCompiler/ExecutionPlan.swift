@@ -93,6 +93,7 @@ public struct PlanStrategy: Sendable {
     public var exits: [PlanRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
+    public var notionalMultiplier: Expression?
     public var overlays: StrategySpec.Overlays
     public var tradePolicy: StrategySpec.TradePolicy
     /// Parameter values as written (already inlined into the rules; kept for `explain`, outside the hash).
@@ -103,6 +104,7 @@ public struct PlanStrategy: Sendable {
         if let fraction = self.maxPositionFractionOfEquity {
             sizing["max_position_fraction_of_equity"] = .decimal(fraction)
         }
+        if let multiplier = self.notionalMultiplier { sizing["notional_multiplier"] = .string(multiplier.canonicalText) }
         return .object([
             "id": .string(self.id.rawValue),
             "enabled": .bool(self.enabled),

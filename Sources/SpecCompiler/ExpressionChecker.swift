@@ -56,6 +56,8 @@ struct ExpressionChecker {
     /// Values whose own expression failed; uses of them fail silently (the cause is already reported).
     var failedValues: Set<String> = []
     private(set) var usedParams: Set<String> = []
+    /// Whether `confidence` (the firing rule's confidence) may be read: only in sizing.
+    var allowsConfidence = false
 
     init(features: FeatureSchema, params: [String: Decimal]) {
         self.features = features
@@ -109,6 +111,7 @@ struct ExpressionChecker {
             if self.features.contains(name) || FeatureSchema.sessionNames.contains(name) {
                 return (expression, .number)
             }
+            if name == "confidence", self.allowsConfidence, !optional { return (expression, .number) }
             if let value = self.params[name] {
                 self.usedParams.insert(name)
                 if optional { return fail(.typeMismatch, "'\(name)?': only features can be optional", at: expression) }

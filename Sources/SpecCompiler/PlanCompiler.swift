@@ -127,6 +127,13 @@ public struct PlanCompiler: Sendable {
         if let short = spec.exits.short, let compiled = rule(short, direction: .short, path: "\(base)/exits/short") {
             exits.append(compiled)
         }
+        var multiplier: Expression?
+        if let located = spec.sizing.notionalMultiplier {
+            sourceMap.append(("\(base)/sizing/notional_multiplier", DiagnosticRenderer.location(located.span)))
+            checker.allowsConfidence = true
+            multiplier = checker.check(located, expecting: .number, into: &diagnostics)?.0
+            checker.allowsConfidence = false
+        }
         for param in spec.params where !checker.usedParams.contains(param.name.value) {
             diagnostics.append(
                 Diagnostic(.unusedParameter, "parameter '\(param.name.value)' is not used by any expression", at: param.name.span))
@@ -154,7 +161,7 @@ public struct PlanCompiler: Sendable {
         return PlanStrategy(
             id: id, enabled: spec.enabled, timeframe: spec.timeframe, parity: spec.parity, universe: spec.universe.value,
             symbols: symbols, entries: entries, exits: exits, maxNotionalUSD: spec.sizing.maxNotionalUSD,
-            maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity,
+            maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity, notionalMultiplier: multiplier,
             overlays: spec.overlays, tradePolicy: spec.tradePolicy,
             params: spec.params.map { ($0.name.value, $0.value.value) })
     }

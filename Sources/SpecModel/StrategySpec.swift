@@ -80,6 +80,9 @@ public struct StrategySpec: Sendable, Hashable {
     public struct Sizing: Sendable, Hashable {
         public var maxNotionalUSD: Decimal
         public var maxPositionFractionOfEquity: Decimal?
+        /// Scales the budget per entry, e.g. by confidence or rank; may read `confidence`. Clamped to [0, 1] and
+        /// truncated to 4 decimals (Torghut's entry-notional multiplier).
+        public var notionalMultiplier: LocatedExpression?
     }
 
     /// Exits that act on a held position whatever the signal rules say, checked before the signal exit.
@@ -313,7 +316,10 @@ public struct StrategySpec: Sendable, Hashable {
                             "max_notional_usd",
                             .decimal("Notional budget of one entry.", unit: "USD", min: .zero, minExclusive: true)),
                         maxPositionFractionOfEquity: s.optional(
-                            "max_position_fraction_of_equity", .fraction("Largest position as a fraction of equity.")))
+                            "max_position_fraction_of_equity", .fraction("Largest position as a fraction of equity.")),
+                        notionalMultiplier: s.optional(
+                            "notional_multiplier",
+                            .expression("Budget multiplier per entry (a number expression; may read confidence).")))
                 }),
             overlays: r.optional("overlays", Self.overlays) ?? .none,
             tradePolicy: r.optional("trade_policy", Self.tradePolicy) ?? .none)

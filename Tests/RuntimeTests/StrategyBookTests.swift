@@ -5,7 +5,7 @@ import Testing
 
 /// Overlays and trade policy over hand-built signal sequences with assumed fills.
 @Suite struct StrategyBookTests {
-    static func compile(_ spec: String) -> CompiledStrategy {
+    static func compile(_ spec: String, sizing: String = "") -> CompiledStrategy {
         let text = """
             apiVersion: torghut.dev/v1
             kind: Strategy
@@ -17,7 +17,7 @@ import Testing
                 long: {when: [rsi14 < 30], confidence: {base: 0.6}, reasons: [oversold]}
               exits:
                 long: {when: [rsi14 > 70], confidence: {base: 0.55}, reasons: [overbought]}
-              sizing: {max_notional_usd: 1000}
+              sizing: {max_notional_usd: 1000\(sizing)}
             \(spec)
             ---
             apiVersion: torghut.dev/v1
@@ -161,6 +161,25 @@ import Testing
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(100), time: Self.open + 6_000_000_000)
         #expect(book.evaluate(Self.features(rsi: 20), Self.signal(Self.msft, seconds: 7, price: "50")).decision?.quantity
             == Decimal(20))
+    }
+
+    @Test func notionalMultiplierScalesTheBudgetFromConfidence() {
+        // base confidence 0.6 → 0.2 + (0.6 − 0.6) × 4 = 0.2 → $200 at $100 = 2 shares.
+        var book = StrategyBook(Self.compile("", sizing: ", notional_multiplier: 'min(1, 0.2 + (confidence - 0.6) * 4)'"))
+        #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100")).decision?.quantity
+            == Decimal(2))
+        // Clamped to 1 at most, truncated to 4 decimals: 1.7 → 1 → 10 shares; 0.33339 → 0.3333 → $333.3 → 3 shares.
+        var capped = StrategyBook(Self.compile("", sizing: ", notional_multiplier: '1.7'"))
+        #expect(capped.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100")).decision?.quantity
+            == Decimal(10))
+        var truncated = StrategyBook(Self.compile("", sizing: ", notional_multiplier: '0.33339'"))
+        #expect(truncated.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "33.33")).decision?.quantity
+            == Decimal(10))
+        // A multiplier that reads a missing feature sizes the entry to zero: no decision.
+        var missing = StrategyBook(Self.compile("", sizing: ", notional_multiplier: 'spread_bps / 10'"))
+        let evaluation = missing.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100"))
+        #expect(evaluation.decision == nil)
+        #expect(evaluation.outcomes.first?.result == .sizedToZero)
     }
 
     @Test func averageEntryPriceFollowsAddedFills() {

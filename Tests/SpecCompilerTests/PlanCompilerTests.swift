@@ -131,6 +131,7 @@ import Testing
         ("abs(rsi14, macd) > 1", "PLAN003"),
         ("present(1) ", "PLAN003"),
         ("if(rsi14, 1, 2) > 0", "PLAN002"),
+        ("confidence > 0.5", "PLAN001"),
     ])
     func expressionsAreTypeChecked(_ expression: String, _ code: String?) {
         let codes = self.diagnostics(when: expression).map(\.code.id)

@@ -12,6 +12,8 @@ public indirect enum CompiledExpression: Sendable {
     case feature(slot: Int, optional: Bool)
     case minutesAfterOpen
     case minutesBeforeClose
+    /// The firing rule's confidence (sizing expressions only).
+    case confidence
     case negate(CompiledExpression)
     case arithmetic(Expression.ArithmeticOperator, CompiledExpression, CompiledExpression)
     case comparison(Expression.ComparisonOperator, CompiledExpression, CompiledExpression)
@@ -37,6 +39,7 @@ public indirect enum CompiledExpression: Sendable {
         case .boolean(let value): return .boolean(value)
         case .name("minutes_after_open", _): return .minutesAfterOpen
         case .name("minutes_before_close", _): return .minutesBeforeClose
+        case .name("confidence", _): return .confidence
         case .name(let name, let optional):
             guard let id = FeatureCatalog.named(name) else { throw ResolutionError(description: "unknown feature '\(name)'") }
             return .feature(slot: id.slot, optional: optional)
@@ -85,10 +88,12 @@ public enum Truth: Sendable, Equatable {
 public struct EvaluationContext: Sendable {
     public var minutesAfterOpen: Double?
     public var minutesBeforeClose: Double?
+    public var confidence: Double?
 
-    public init(minutesAfterOpen: Double?, minutesBeforeClose: Double?) {
+    public init(minutesAfterOpen: Double?, minutesBeforeClose: Double?, confidence: Double? = nil) {
         self.minutesAfterOpen = minutesAfterOpen
         self.minutesBeforeClose = minutesBeforeClose
+        self.confidence = confidence
     }
 }
 
@@ -116,6 +121,7 @@ extension CompiledExpression {
             return optional ? .missingOptional : .missing
         case .minutesAfterOpen: return context.minutesAfterOpen.map(NumberValue.value) ?? .missing
         case .minutesBeforeClose: return context.minutesBeforeClose.map(NumberValue.value) ?? .missing
+        case .confidence: return context.confidence.map(NumberValue.value) ?? .missing
         case .negate(let inner): return combine([inner.number(features, context)]) { -$0[0] }
         case .arithmetic(let op, let left, let right):
             return combine([left.number(features, context), right.number(features, context)]) { values in

@@ -114,13 +114,15 @@ public struct StrategyBook: Sendable {
             }
             var result = Self.check(rule, features, signal.clock)
             if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
-            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing) : .zero
+            let confidence = Self.confidence(rule, features, signal.clock)
+            let multiplier = result == .fired ? self.notionalMultiplier(confidence, features, signal.clock) : .zero
+            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, multiplier: multiplier) : .zero
             if result == .fired, quantity <= .zero { result = .sizedToZero }
             outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
             guard result == .fired else { continue }
             let decision = self.decision(
-                intent: .entry, direction: rule.direction, quantity: quantity,
-                confidence: Self.confidence(rule, features, signal.clock), reasons: rule.reasons, signal)
+                intent: .entry, direction: rule.direction, quantity: quantity, confidence: confidence,
+                reasons: rule.reasons, signal)
             return Evaluation(decision: decision, outcomes: outcomes)
         }
         return Evaluation(decision: nil, outcomes: outcomes)
@@ -297,10 +299,21 @@ public struct StrategyBook: Sendable {
         return min(value, rule.confidenceCap)
     }
 
-    /// The notional budget (capped by the equity fraction, net of the current position) ÷ price, rounded down.
-    func entryQuantity(_ state: SymbolState, _ sizing: SizingContext) -> Decimal {
+    /// The sizing multiplier in [0, 1], truncated to 4 decimals; 1 without an expression, 0 when it is missing.
+    func notionalMultiplier(_ confidence: Decimal, _ features: FeatureVector, _ clock: EvaluationContext) -> Decimal {
+        guard let expression = self.strategy.notionalMultiplier else { return Decimal(1) }
+        var context = clock
+        context.confidence = confidence.doubleValue
+        guard case .value(let value) = expression.number(features, context) else { return .zero }
+        let clamped = min(max(value, 0), 1)
+        return Decimal(units: Int64((clamped * 10_000).rounded(.down)) * 100_000)
+    }
+
+    /// The notional budget × multiplier (capped by the equity fraction, net of the current position) ÷ price,
+    /// rounded down to the share step.
+    func entryQuantity(_ state: SymbolState, _ sizing: SizingContext, multiplier: Decimal = Decimal(1)) -> Decimal {
         guard sizing.price > .zero else { return .zero }
-        var budget = self.strategy.maxNotionalUSD
+        var budget = self.strategy.maxNotionalUSD.multiplied(by: multiplier, rounding: .down) ?? .zero
         if let fraction = self.strategy.maxPositionFractionOfEquity, let equity = sizing.equity,
             let cap = equity.multiplied(by: fraction, rounding: .down)
         {

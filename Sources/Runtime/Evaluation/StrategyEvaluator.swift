@@ -39,6 +39,7 @@ public struct CompiledStrategy: Sendable {
     public var exits: [CompiledRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
+    public var notionalMultiplier: CompiledExpression?
     public var overlays: StrategySpec.Overlays
     public var tradePolicy: StrategySpec.TradePolicy
 
@@ -52,6 +53,9 @@ public struct CompiledStrategy: Sendable {
         self.exits = try strategy.exits.map { (rule) throws(CompiledExpression.ResolutionError) in try CompiledRule(rule) }
         self.maxNotionalUSD = strategy.maxNotionalUSD
         self.maxPositionFractionOfEquity = strategy.maxPositionFractionOfEquity
+        self.notionalMultiplier = try strategy.notionalMultiplier.map { (item) throws(CompiledExpression.ResolutionError) in
+            try CompiledExpression.resolve(item)
+        }
         self.overlays = strategy.overlays
         self.tradePolicy = strategy.tradePolicy
     }

@@ -1,0 +1,81 @@
+import SpecCompiler
+import SpecModel
+
+/// Executes a plan over a stream of signals, in order: per signal it computes the features (with the New York
+/// session the signal falls in), then evaluates every enabled strategy whose timeframe and symbols match. Pure and
+/// deterministic: the same plan and signals give the same decisions; fills come back through `applyFill`.
+public struct PlanRunner: Sendable {
+    public private(set) var books: [StrategyBook]
+    public let calendar: MarketCalendar
+    private var nativeFeatures: FeatureExtractor
+    private var parityFeatures: FeatureExtractor
+    private var vector = FeatureVector()
+    private var symbolIDs: [String: Int] = [:]
+
+    public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(CompiledExpression.ResolutionError) {
+        self.books = try plan.strategies.map { (strategy) throws(CompiledExpression.ResolutionError) in
+            StrategyBook(try CompiledStrategy(strategy))
+        }
+        self.calendar = calendar
+        var names = Set(plan.universes.flatMap(\.symbols).map(\.rawValue))
+        names.formUnion(plan.strategies.flatMap(\.symbols).map(\.rawValue))
+        let sorted = names.sorted { $0.utf8Precedes($1) }
+        self.nativeFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .close))
+        self.parityFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .torghutParity))
+        for (index, name) in sorted.enumerated() { self.symbolIDs[name] = index }
+        self.parity = plan.strategies.map { $0.parity == "torghut" }
+    }
+
+    /// Per book: whether it reads prices the way Torghut did (session VWAP first).
+    private let parity: [Bool]
+
+    /// Decisions for one signal, in strategy-id order (at most one per strategy).
+    public mutating func process(_ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1)) -> [Decision] {
+        let symbolID: Int
+        if let known = self.symbolIDs[signal.symbol] {
+            symbolID = known
+        } else {
+            // A symbol outside every universe still feeds cross-sections deterministically (arrival order).
+            symbolID = self.nativeFeatures.addSymbol(signal.symbol)
+            _ = self.parityFeatures.addSymbol(signal.symbol)
+            self.symbolIDs[signal.symbol] = symbolID
+        }
+        let session = self.calendar.session(containing: signal.eventTime)
+        var parityVector = FeatureVector()
+        self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
+        let needsParity = self.parity.contains(true)
+        if needsParity { self.parityFeatures.update(symbol: symbolID, signal: signal, session: session, into: &parityVector) }
+        guard let symbol = Symbol(signal.symbol) else { return [] }
+        let clock = EvaluationContext(
+            minutesAfterOpen: self.calendar.minutesAfterOpen(signal.eventTime).map(Double.init),
+            minutesBeforeClose: self.calendar.minutesBeforeClose(signal.eventTime).map(Double.init))
+        var decisions: [Decision] = []
+        for index in self.books.indices {
+            let strategy = self.books[index].strategy
+            guard strategy.enabled, strategy.timeframe == signal.timeframe.rawValue, strategy.symbols.contains(symbol)
+            else { continue }
+            let features = self.parity[index] ? parityVector : self.vector
+            guard let price = features[.price].flatMap(Self.decimal), price > .zero else { continue }
+            let context = SignalContext(
+                symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: clock,
+                sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
+            if let decision = self.books[index].evaluate(features, context).decision { decisions.append(decision) }
+        }
+        return decisions
+    }
+
+    /// Records a fill for the strategy that decided it.
+    public mutating func applyFill(_ decision: Decision, quantity: Decimal, price: Decimal, time: TimestampNanos) {
+        guard let index = self.books.firstIndex(where: { $0.strategy.id == decision.strategy }) else { return }
+        self.books[index].applyFill(
+            symbol: decision.symbol, action: decision.action, quantity: quantity, price: price, time: time,
+            reason: decision.intent == .exit ? decision.reasons.first : nil)
+    }
+
+    /// A feature price as an exact decimal: rounded to 10⁻⁹ (the decimal's resolution), never through text.
+    static func decimal(_ value: Double) -> Decimal? {
+        let units = (value * 1e9).rounded()
+        guard units.isFinite, abs(units) < 9.2e18 else { return nil }
+        return Decimal(units: Int64(units))
+    }
+}

@@ -1,0 +1,77 @@
+@testable import Runtime
+import SpecCompiler
+import SpecModel
+import Testing
+
+/// The plan over a hand-built stream of `ta.signals` records, as the simulator and live runtime will drive it.
+@Suite struct PlanRunnerTests {
+    static let plan: ExecutionPlan = {
+        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        components.removeLast(3)
+        let (_, output) = SpecTreeLoader().loadAndCompile(
+            paths: [components.joined(separator: "/") + "/specs"], features: .catalog)
+        return output!.plan
+    }()
+
+    /// 2026-01-02 (a Friday), 10:15 New York = 15:15 UTC, 45 minutes after the open.
+    static let start = Timestamp.parse("2026-01-02T15:15:00Z")!
+
+    static func record(
+        _ symbol: String = "AAPL", second: Int64, close: Double, macd: Double, signal: Double = 0, rsi: Double,
+        ema12: Double = 101, ema26: Double = 100.5, timeframe: Timeframe = .oneSecond
+    ) -> SignalRecord {
+        let time = start + second * 1_000_000_000
+        return SignalRecord(
+            ingestTime: time, eventTime: time, symbol: symbol, seq: second, timeframe: timeframe,
+            macd: .init(macd: macd, signal: signal, hist: macd - signal), ema: .init(ema12: ema12, ema26: ema26),
+            rsi14: rsi, volRealized: .init(w60s: 0.00025), close: close)
+    }
+
+    @Test func decisionsFollowTheStreamAndThePositions() throws {
+        var runner = try PlanRunner(plan: Self.plan)
+        let equity = Decimal(100_000)
+        // 1. Long signal: buy $1000 / $125 = 8 shares.
+        let first = runner.process(Self.record(second: 0, close: 125, macd: 0.007, rsi: 56), equity: equity)
+        #expect(first.map(\.action) == [.buy])
+        #expect(first.first?.quantity == Decimal(8))
+        #expect(first.first?.confidence == Decimal("0.64"))
+        runner.applyFill(first[0], quantity: Decimal(8), price: Decimal(125), time: Self.start)
+        // 2. Another long signal while long: no pyramiding.
+        #expect(runner.process(Self.record(second: 1, close: 126, macd: 0.007, rsi: 56), equity: equity).isEmpty)
+        // 3. A short signal while long: the short entry fires (Torghut's TSMOM has no exit rule; risk decides).
+        let reverse = runner.process(
+            Self.record(second: 2, close: 124, macd: -0.01, rsi: 40, ema12: 100, ema26: 100.5), equity: equity)
+        #expect(reverse.map(\.action) == [.sell])
+        #expect(reverse.first?.intent == .entry)
+        // 4. Wrong timeframe and unknown symbols are ignored.
+        #expect(runner.process(Self.record(second: 3, close: 125, macd: 0.007, rsi: 56, timeframe: .oneMinute),
+                               equity: equity).isEmpty)
+        #expect(runner.process(Self.record("ZZZZ", second: 4, close: 10, macd: 0.007, rsi: 56), equity: equity).isEmpty)
+    }
+
+    @Test func sameStreamSameDecisions() throws {
+        func run() throws -> [Decision] {
+            var runner = try PlanRunner(plan: Self.plan)
+            var all: [Decision] = []
+            for second in Int64(0)..<60 {
+                let up = second % 3 != 0
+                let record = Self.record(
+                    second % 2 == 0 ? "AAPL" : "MSFT", second: second, close: 100 + Double(second) / 10,
+                    macd: up ? 0.006 + Double(second) / 10_000 : -0.01, rsi: up ? 55 : 40, ema12: up ? 101 : 100)
+                all += runner.process(record, equity: Decimal(100_000))
+            }
+            return all
+        }
+        let first = try run()
+        #expect(!first.isEmpty)
+        #expect(try run() == first)
+    }
+
+    @Test func pricesBecomeDecimalsByRoundingNotText() {
+        #expect(PlanRunner.decimal(125.5) == Decimal("125.5"))
+        #expect(PlanRunner.decimal(0.1) == Decimal("0.1"))
+        #expect(PlanRunner.decimal(1.0000000004) == Decimal("1"))
+        #expect(PlanRunner.decimal(.nan) == nil)
+        #expect(PlanRunner.decimal(1e300) == nil)
+    }
+}
