@@ -12,8 +12,8 @@ public struct PlanRunner: Sendable {
     private var vector = FeatureVector()
     private var symbolIDs: [String: Int] = [:]
 
-    public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(CompiledExpression.ResolutionError) {
-        self.books = try plan.strategies.map { (strategy) throws(CompiledExpression.ResolutionError) in
+    public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(RuleProgram.ResolutionError) {
+        self.books = try plan.strategies.map { (strategy) throws(RuleProgram.ResolutionError) in
             StrategyBook(try CompiledStrategy(strategy))
         }
         self.calendar = calendar

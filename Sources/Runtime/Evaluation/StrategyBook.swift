@@ -82,6 +82,7 @@ public struct StrategyBook: Sendable {
         defer { self.states[signal.symbol] = state }
         var outcomes: [RuleOutcome] = []
         let price = signal.sizing.price.doubleValue
+        var evaluation = ProgramEvaluation(self.strategy.program, features: features, context: signal.clock)
 
         if let held = state.held {
             if let best = state.bestPrice {
@@ -97,13 +98,13 @@ public struct StrategyBook: Sendable {
                 return Evaluation(decision: decision, outcomes: outcomes)
             }
             for rule in self.strategy.exits where rule.direction == held {
-                var result = Self.check(rule, features, signal.clock)
+                var result = Self.check(rule, &evaluation)
                 if result == .fired, let blocked = self.signalExitBlock(held, state, signal) { result = .policy(blocked) }
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
                 guard result == .fired else { continue }
                 let decision = self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude,
-                    confidence: Self.confidence(rule, features, signal.clock), reasons: rule.reasons, signal)
+                    confidence: Self.confidence(rule, &evaluation), reasons: rule.reasons, signal)
                 return Evaluation(decision: decision, outcomes: outcomes)
             }
         }
@@ -112,10 +113,10 @@ public struct StrategyBook: Sendable {
                 outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .skippedHeldDirection))
                 continue
             }
-            var result = Self.check(rule, features, signal.clock)
+            var result = Self.check(rule, &evaluation)
             if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
-            let confidence = Self.confidence(rule, features, signal.clock)
-            let multiplier = result == .fired ? self.notionalMultiplier(confidence, features, signal.clock) : .zero
+            let confidence = Self.confidence(rule, &evaluation)
+            let multiplier = result == .fired ? self.notionalMultiplier(confidence, &evaluation) : .zero
             let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, multiplier: multiplier) : .zero
             if result == .fired, quantity <= .zero { result = .sizedToZero }
             outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
@@ -274,37 +275,40 @@ public struct StrategyBook: Sendable {
 
     // MARK: Rules and sizing
 
-    static func check(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> RuleOutcome.Result {
+    static func check(_ rule: CompiledRule, _ evaluation: inout ProgramEvaluation) -> RuleOutcome.Result {
         if let window = rule.window {
-            guard let minute = context.minutesAfterOpen, minute >= Double(window.lowerBound),
+            guard let minute = evaluation.context.minutesAfterOpen, minute >= Double(window.lowerBound),
                 minute < Double(window.upperBound)
             else { return .outsideWindow }
         }
         switch rule.mode {
         case .all:
-            for (index, condition) in rule.conditions.enumerated() where condition.truth(features, context) != .yes {
+            for (index, condition) in rule.conditions.enumerated() where evaluation.truth(at: condition) != .yes {
                 return .failedCondition(index)
             }
             return .fired
         case .any:
-            return rule.conditions.contains { $0.truth(features, context) == .yes } ? .fired : .failedCondition(nil)
+            for condition in rule.conditions where evaluation.truth(at: condition) == .yes { return .fired }
+            return .failedCondition(nil)
         }
     }
 
-    static func confidence(_ rule: CompiledRule, _ features: FeatureVector, _ context: EvaluationContext) -> Decimal {
+    static func confidence(_ rule: CompiledRule, _ evaluation: inout ProgramEvaluation) -> Decimal {
         var value = rule.confidenceBase
-        for bonus in rule.bonuses where bonus.condition.truth(features, context) == .yes {
+        for bonus in rule.bonuses where evaluation.truth(at: bonus.condition) == .yes {
             value = value.adding(bonus.add) ?? value
         }
         return min(value, rule.confidenceCap)
     }
 
     /// The sizing multiplier in [0, 1], truncated to 4 decimals; 1 without an expression, 0 when it is missing.
-    func notionalMultiplier(_ confidence: Decimal, _ features: FeatureVector, _ clock: EvaluationContext) -> Decimal {
+    func notionalMultiplier(_ confidence: Decimal, _ evaluation: inout ProgramEvaluation) -> Decimal {
         guard let expression = self.strategy.notionalMultiplier else { return Decimal(1) }
-        var context = clock
+        // `confidence` is the only input that differs per rule; a fresh evaluation keeps the memo honest.
+        var context = evaluation.context
         context.confidence = confidence.doubleValue
-        guard case .value(let value) = expression.number(features, context) else { return .zero }
+        var sizing = ProgramEvaluation(self.strategy.program, features: evaluation.features, context: context)
+        guard case .value(let value) = sizing.number(at: expression) else { return .zero }
         let clamped = min(max(value, 0), 1)
         return Decimal(units: Int64((clamped * 10_000).rounded(.down)) * 100_000)
     }

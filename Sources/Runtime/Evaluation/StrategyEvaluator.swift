@@ -6,23 +6,22 @@ public struct CompiledRule: Sendable {
     public var direction: PlanRule.Direction
     public var window: ClosedRange<Int>?
     public var mode: StrategySpec.Rule.Mode
-    public var conditions: [CompiledExpression]
+    /// Operation indices in the strategy's `RuleProgram`.
+    public var conditions: [Int]
     public var confidenceBase: Decimal
-    public var bonuses: [(condition: CompiledExpression, add: Decimal)]
+    public var bonuses: [(condition: Int, add: Decimal)]
     public var confidenceCap: Decimal
     public var reasons: [String]
 
-    init(_ rule: PlanRule) throws(CompiledExpression.ResolutionError) {
+    init(_ rule: PlanRule, into program: inout RuleProgram) throws(RuleProgram.ResolutionError) {
         self.direction = rule.direction
         self.window = rule.window
         self.mode = rule.mode
-        self.conditions = try rule.conditions.map { (item) throws(CompiledExpression.ResolutionError) in
-            try CompiledExpression.resolve(item)
-        }
+        self.conditions = []
+        for condition in rule.conditions { self.conditions.append(try program.add(condition)) }
         self.confidenceBase = rule.confidenceBase
-        self.bonuses = try rule.bonuses.map { (item) throws(CompiledExpression.ResolutionError) in
-            (try CompiledExpression.resolve(item.condition), item.add)
-        }
+        self.bonuses = []
+        for bonus in rule.bonuses { self.bonuses.append((try program.add(bonus.condition), bonus.add)) }
         self.confidenceCap = rule.confidenceCap
         self.reasons = rule.reasons
     }
@@ -39,23 +38,29 @@ public struct CompiledStrategy: Sendable {
     public var exits: [CompiledRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
-    public var notionalMultiplier: CompiledExpression?
+    public var notionalMultiplier: Int?
+    /// Every expression of the strategy, deduplicated.
+    public var program: RuleProgram
     public var overlays: StrategySpec.Overlays
     public var tradePolicy: StrategySpec.TradePolicy
 
-    public init(_ strategy: PlanStrategy) throws(CompiledExpression.ResolutionError) {
+    public init(_ strategy: PlanStrategy) throws(RuleProgram.ResolutionError) {
+        var program = RuleProgram()
         self.id = strategy.id
         self.contentHash = strategy.contentHash
         self.enabled = strategy.enabled
         self.timeframe = strategy.timeframe
         self.symbols = Set(strategy.symbols)
-        self.entries = try strategy.entries.map { (rule) throws(CompiledExpression.ResolutionError) in try CompiledRule(rule) }
-        self.exits = try strategy.exits.map { (rule) throws(CompiledExpression.ResolutionError) in try CompiledRule(rule) }
+        self.entries = []
+        for rule in strategy.entries { self.entries.append(try CompiledRule(rule, into: &program)) }
+        self.exits = []
+        for rule in strategy.exits { self.exits.append(try CompiledRule(rule, into: &program)) }
         self.maxNotionalUSD = strategy.maxNotionalUSD
         self.maxPositionFractionOfEquity = strategy.maxPositionFractionOfEquity
-        self.notionalMultiplier = try strategy.notionalMultiplier.map { (item) throws(CompiledExpression.ResolutionError) in
-            try CompiledExpression.resolve(item)
+        self.notionalMultiplier = try strategy.notionalMultiplier.map { (item) throws(RuleProgram.ResolutionError) in
+            try program.add(item)
         }
+        self.program = program
         self.overlays = strategy.overlays
         self.tradePolicy = strategy.tradePolicy
     }

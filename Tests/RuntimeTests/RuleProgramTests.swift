@@ -3,17 +3,16 @@ import SpecModel
 import Testing
 
 /// The evaluation semantics of rule expressions, one operator at a time, at its boundaries.
-@Suite struct CompiledExpressionTests {
+@Suite struct RuleProgramTests {
     static let context = EvaluationContext(minutesAfterOpen: 90, minutesBeforeClose: 300)
-
-    func compile(_ text: String) throws -> CompiledExpression {
-        try CompiledExpression.resolve(try ExpressionParser.parse(text).get())
-    }
 
     func truth(_ text: String, _ vector: FeatureVector = Self.vector, _ context: EvaluationContext = Self.context)
         throws -> Truth
     {
-        try self.compile(text).truth(vector, context)
+        var program = RuleProgram()
+        let root = try program.add(try ExpressionParser.parse(text).get())
+        var evaluation = ProgramEvaluation(program, features: vector, context: context)
+        return evaluation.truth(at: root)
     }
 
     /// rsi14 = 50, macd = 0.25, ema12 missing.
@@ -72,5 +71,28 @@ import Testing
         #expect(try self.truth("if(rsi14 > 40, 1, 2) == 1") == .yes)
         #expect(try self.truth("if(rsi14 > 60, 1, 2) == 2") == .yes)
         #expect(try self.truth("macd * 4 - 1 == 0") == .yes)
+    }
+
+    @Test func identicalSubexpressionsAreStoredOnce() throws {
+        var program = RuleProgram()
+        let first = try program.add(try ExpressionParser.parse("macd - macd_signal >= 0.005").get())
+        let count = program.operations.count
+        let second = try program.add(try ExpressionParser.parse("macd - macd_signal >= 0.005").get())
+        #expect(first == second)
+        #expect(program.operations.count == count)
+        _ = try program.add(try ExpressionParser.parse("-(macd - macd_signal) >= 0.004").get())
+        // Only the negation, the constant and the comparison are new: the subtraction and its operands are shared.
+        #expect(program.operations.count == count + 3)
+    }
+
+    @Test func memoisedEvaluationMatchesAFreshOne() throws {
+        var program = RuleProgram()
+        let a = try program.add(try ExpressionParser.parse("rsi14 > 40 and macd > 0").get())
+        let b = try program.add(try ExpressionParser.parse("not (rsi14 > 40) or macd > 0").get())
+        var shared = ProgramEvaluation(program, features: Self.vector, context: Self.context)
+        #expect(shared.truth(at: a) == .yes)
+        #expect(shared.truth(at: b) == .yes)
+        var fresh = ProgramEvaluation(program, features: Self.vector, context: Self.context)
+        #expect(fresh.truth(at: b) == .yes)
     }
 }
