@@ -32,6 +32,7 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
     case priceVsEma12Bps
     case priceVsVwapSessionBps
     case priceVsVwapW5mBps
+    case stalenessMs
 
     // Session context (per symbol and New York session).
     case sessionMinutesElapsed
@@ -140,6 +141,10 @@ public enum FeatureID: Int, CaseIterable, Sendable, Hashable, Comparable, Custom
 
         case .spreadBps:
             return d("spread_bps", .bps, .derived, "(ask_px − bid_px) / mid × 10000; valid quote only")
+        case .stalenessMs:
+            return d(
+                "staleness_ms", .milliseconds, .derived,
+                "max(0, ingest_ts − event_ts) in ms (Torghut's staleness_ms); 0 in replays where both are equal")
         case .imbalancePressure:
             return d(
                 "imbalance_pressure", .signedFraction, .derived,
@@ -343,6 +348,8 @@ public enum FeatureUnit: String, Sendable, Hashable, CaseIterable {
     case shares
     /// Minutes.
     case minutes
+    /// Milliseconds.
+    case milliseconds
     /// A count of events.
     case count
 }

@@ -83,6 +83,7 @@ public struct FeatureExtractor: Sendable {
         precondition(symbol >= 0 && symbol < self.symbolNames.count, "unknown symbol id \(symbol)")
         assert(self.symbolNames[symbol] == signal.symbol, "symbol id \(symbol) is not \(signal.symbol)")
         vector.removeAll()
+        vector.set(.stalenessMs, Double(max(0, signal.ingestTime - signal.eventTime) / 1_000_000))
 
         if let macd = signal.macd {
             vector.set(.macd, macd.macd)
