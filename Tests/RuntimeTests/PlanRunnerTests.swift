@@ -31,21 +31,26 @@ import Testing
         var runner = try PlanRunner(plan: Self.plan)
         let equity = Decimal(100_000)
         // 1. Long signal: buy $1000 / $125 = 8 shares.
-        let first = runner.process(Self.record(second: 0, close: 125, macd: 0.007, rsi: 56), equity: equity)
+        let first = runner.process(Self.record(second: 0, close: 125, macd: 0.007, rsi: 56), equity: equity).decisions
         #expect(first.map(\.action) == [.buy])
         #expect(first.first?.quantity == Decimal(8))
         #expect(first.first?.confidence == Decimal("0.64"))
         runner.applyFill(first[0], quantity: Decimal(8), price: Decimal(125), time: Self.start)
         // 2. Another long signal while long: no pyramiding.
-        #expect(runner.process(Self.record(second: 1, close: 126, macd: 0.007, rsi: 56), equity: equity).isEmpty)
+        let held = runner.process(Self.record(second: 1, close: 126, macd: 0.007, rsi: 56), equity: equity)
+        #expect(held.decisions.isEmpty)
+        #expect(held.first?.evaluation.outcomes.first?.result == .skippedHeldDirection)
         // 3. A short signal while long: the short entry fires (Torghut's TSMOM has no exit rule; risk decides).
         let reverse = runner.process(
-            Self.record(second: 2, close: 124, macd: -0.01, rsi: 40, ema12: 100, ema26: 100.5), equity: equity)
+            Self.record(second: 2, close: 124, macd: -0.01, rsi: 40, ema12: 100, ema26: 100.5), equity: equity).decisions
         #expect(reverse.map(\.action) == [.sell])
         #expect(reverse.first?.intent == .entry)
         // 4. Wrong timeframe and unknown symbols are ignored.
         #expect(runner.process(Self.record(second: 3, close: 125, macd: 0.007, rsi: 56, timeframe: .oneMinute),
                                equity: equity).isEmpty)
+        // Still long (the short was not filled): the long entry is skipped, the short fails its first gate.
+        #expect(runner.process(Self.record(second: 3, close: 125, macd: 0.001, rsi: 56), equity: equity).first?
+            .evaluation.outcomes.map(\.result) == [.skippedHeldDirection, .failedCondition(0)])
         #expect(runner.process(Self.record("ZZZZ", second: 4, close: 10, macd: 0.007, rsi: 56), equity: equity).isEmpty)
     }
 
@@ -58,7 +63,7 @@ import Testing
                 let record = Self.record(
                     second % 2 == 0 ? "AAPL" : "MSFT", second: second, close: 100 + Double(second) / 10,
                     macd: up ? 0.006 + Double(second) / 10_000 : -0.01, rsi: up ? 55 : 40, ema12: up ? 101 : 100)
-                all += runner.process(record, equity: Decimal(100_000))
+                all += runner.process(record, equity: Decimal(100_000)).decisions
             }
             return all
         }

@@ -29,8 +29,16 @@ public struct PlanRunner: Sendable {
     /// Per book: whether it reads prices the way Torghut did (session VWAP first).
     private let parity: [Bool]
 
-    /// Decisions for one signal, in strategy-id order (at most one per strategy).
-    public mutating func process(_ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1)) -> [Decision] {
+    /// One strategy's evaluation of one signal: its decision, if any, and the trace of every rule it tried.
+    public struct StrategyResult: Sendable, Hashable {
+        public var strategy: Identifier
+        public var evaluation: Evaluation
+    }
+
+    /// The evaluations of one signal by every matching strategy, in strategy-id order.
+    public mutating func process(_ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1))
+        -> [StrategyResult]
+    {
         let symbolID: Int
         if let known = self.symbolIDs[signal.symbol] {
             symbolID = known
@@ -49,7 +57,7 @@ public struct PlanRunner: Sendable {
         let clock = EvaluationContext(
             minutesAfterOpen: self.calendar.minutesAfterOpen(signal.eventTime).map(Double.init),
             minutesBeforeClose: self.calendar.minutesBeforeClose(signal.eventTime).map(Double.init))
-        var decisions: [Decision] = []
+        var results: [StrategyResult] = []
         for index in self.books.indices {
             let strategy = self.books[index].strategy
             guard strategy.enabled, strategy.timeframe == signal.timeframe.rawValue, strategy.symbols.contains(symbol)
@@ -59,9 +67,9 @@ public struct PlanRunner: Sendable {
             let context = SignalContext(
                 symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: clock,
                 sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
-            if let decision = self.books[index].evaluate(features, context).decision { decisions.append(decision) }
+            results.append(StrategyResult(strategy: strategy.id, evaluation: self.books[index].evaluate(features, context)))
         }
-        return decisions
+        return results
     }
 
     /// Records a fill for the strategy that decided it.
@@ -78,4 +86,9 @@ public struct PlanRunner: Sendable {
         guard units.isFinite, abs(units) < 9.2e18 else { return nil }
         return Decimal(units: Int64(units))
     }
+}
+
+extension Array where Element == PlanRunner.StrategyResult {
+    /// The decisions among the results, in strategy-id order.
+    public var decisions: [Decision] { self.compactMap(\.evaluation.decision) }
 }
