@@ -3,17 +3,13 @@ import SpecModel
 /// `torghut explain`: a plan in words, per strategy: where it came from, the features it reads, every rule after
 /// defaults with parameters inlined, sizing, and the risk limits that apply to it in chain order.
 public enum PlanExplanation {
+    /// `locations` is the source map (plan path → `file:line:col`); a plan read back from disk may have none.
     public static func render(
-        _ output: PlanCompiler.Output, documents: [SpecDocument], strategy selected: Identifier? = nil
+        _ plan: ExecutionPlan, locations: [String: String], strategy selected: Identifier? = nil
     ) -> String {
-        let plan = output.plan
-        let locations = Dictionary(output.sourceMap.map { ($0.path, $0.location) }, uniquingKeysWith: { a, _ in a })
         var out = "plan \(plan.hash) (\(ExecutionPlan.format)): \(plural(plan.strategies.count, "strategy", "strategies")), "
             + "\(plural(plan.universes.count, "universe")), \(plural(plan.riskPolicies.count, "risk policy", "risk policies"))\n"
-        let policies = documents.compactMap { document -> (Identifier, RiskPolicySpec)? in
-            if case .riskPolicy(let policy) = document.body { return (document.name, policy) }
-            return nil
-        }
+        let policies = plan.riskPolicies.compactMap(RiskChainView.init)
         for strategy in plan.strategies where selected == nil || strategy.id == selected {
             let base = "strategies/\(strategy.id)"
             out += "\nstrategy \(strategy.id)\n"
@@ -48,12 +44,12 @@ public enum PlanExplanation {
             if !overlays.isEmpty { out += "  overlays:  \(overlays.joined(separator: "; "))\n" }
             let trade = Self.tradePolicyText(strategy.tradePolicy)
             if !trade.isEmpty { out += "  trade policy: \(trade.joined(separator: "; "))\n" }
-            for (name, policy) in policies where policy.universe.value == strategy.universe {
-                out += "  risk chain (\(name), tightest of global and strategy scope; symbol overrides apply per order):\n"
-                let override = policy.overrides.first { $0.strategy?.value == strategy.id }
+            for policy in policies where policy.universe == strategy.universe.rawValue {
+                out += "  risk chain (\(policy.name), tightest of global and strategy scope; symbol overrides apply per order):\n"
+                let scopedLimits = policy.overrides["strategy:\(strategy.id)"] ?? [:]
                 for (index, definition) in RiskLimits.definitions.enumerated() {
                     let global = policy.limits[definition.key]
-                    let scoped = override?.limits[definition.key]
+                    let scoped = scopedLimits[definition.key]
                     let values = [global, scoped].compactMap { $0 }
                     guard let first = values.first else { continue }
                     let tightest = values.dropFirst().reduce(first) { definition.largerIsStricter ? max($0, $1) : min($0, $1) }
@@ -93,6 +89,43 @@ public enum PlanExplanation {
             ("%d s lockout after a losing exit", policy.negativeExitLockoutSeconds),
         ]
         return items.compactMap { template, value in value.map { template.replacing("%d", with: String($0)) } }
+    }
+
+    /// The parts of a plan's risk-policy JSON that the chain listing needs.
+    struct RiskChainView {
+        var name: String
+        var universe: String
+        var limits: [String: Decimal]
+        var overrides: [String: [String: Decimal]]
+
+        init?(_ value: JSONValue) {
+            guard case .object(let object) = value, case .string(let name)? = object["name"],
+                case .string(let universe)? = object["universe"]
+            else { return nil }
+            func limits(_ value: JSONValue?) -> [String: Decimal] {
+                guard case .object(let items)? = value else { return [:] }
+                var result: [String: Decimal] = [:]
+                for (key, item) in items {
+                    // In memory a plan holds decimals; read back from JSON they are strings.
+                    switch item {
+                    case .decimal(let number): result[key] = number
+                    case .string(let text): result[key] = Decimal(text)
+                    default: break
+                    }
+                }
+                return result
+            }
+            self.name = name
+            self.universe = universe
+            self.limits = limits(object["limits"])
+            var overrides: [String: [String: Decimal]] = [:]
+            if case .array(let items)? = object["overrides"] {
+                for case .object(let item) in items {
+                    if case .string(let scope)? = item["scope"] { overrides[scope] = limits(item["limits"]) }
+                }
+            }
+            self.overrides = overrides
+        }
     }
 
     /// Catalog features a strategy reads, in byte order; `?` marks those read only optionally.

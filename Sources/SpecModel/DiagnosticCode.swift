@@ -39,6 +39,8 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case valueCycle = "PLAN004"
         case emptyRule = "PLAN005"
         case unusedParameter = "PLAN006"
+        case malformedPlan = "PLAN007"
+        case planHashMismatch = "PLAN008"
     }
 
     private let base: Base
@@ -95,6 +97,8 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let valueCycle = DiagnosticCode(.valueCycle)
     public static let emptyRule = DiagnosticCode(.emptyRule)
     public static let unusedParameter = DiagnosticCode(.unusedParameter)
+    public static let malformedPlan = DiagnosticCode(.malformedPlan)
+    public static let planHashMismatch = DiagnosticCode(.planHashMismatch)
 
     /// The severity a code is reported with.
     public var defaultSeverity: Severity {
@@ -146,6 +150,8 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .valueCycle: "named value used before it is defined"
         case .emptyRule: "rule that can never apply"
         case .unusedParameter: "unused parameter"
+        case .malformedPlan: "malformed plan file"
+        case .planHashMismatch: "plan hash mismatch"
         }
     }
 
@@ -235,6 +241,11 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
             "A rule with no conditions, or an entry window that is empty or outside the session."
         case .unusedParameter:
             "A parameter in `params` that no expression uses; usually a typo in the expression or the parameter."
+        case .malformedPlan:
+            "A plan file that `torghut compile` did not write, or from another format version. Compile the specs again."
+        case .planHashMismatch:
+            "A plan whose content no longer hashes to its recorded hash: it was edited by hand. Plans are compiled, "
+                + "never edited; change the specs and compile."
         case .diagnosticLimit:
             "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
                 + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."

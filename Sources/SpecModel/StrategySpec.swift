@@ -104,11 +104,35 @@ public struct StrategySpec: Sendable, Hashable {
             public var bps: Decimal
             public var spreadMultiplier: Decimal
             public var volatilityMultiplier: Decimal
+
+            public init(bps: Decimal, spreadMultiplier: Decimal, volatilityMultiplier: Decimal) {
+                self.bps = bps
+                self.spreadMultiplier = spreadMultiplier
+                self.volatilityMultiplier = volatilityMultiplier
+            }
         }
 
         public struct TrailingStop: Sendable, Hashable {
             public var activationProfitBPS: Decimal
             public var drawdown: Threshold
+
+            public init(activationProfitBPS: Decimal, drawdown: Threshold) {
+                self.activationProfitBPS = activationProfitBPS
+                self.drawdown = drawdown
+            }
+        }
+
+        public init(
+            stopLoss: Threshold?, trailingStop: TrailingStop?, minHoldSeconds: Int?, maxHoldSeconds: Int?,
+            flattenMinutesBeforeClose: Int?, requireProfitForSignalExit: Bool, minSignalExitProfitBPS: Decimal?
+        ) {
+            self.stopLoss = stopLoss
+            self.trailingStop = trailingStop
+            self.minHoldSeconds = minHoldSeconds
+            self.maxHoldSeconds = maxHoldSeconds
+            self.flattenMinutesBeforeClose = flattenMinutesBeforeClose
+            self.requireProfitForSignalExit = requireProfitForSignalExit
+            self.minSignalExitProfitBPS = minSignalExitProfitBPS
         }
 
         public static let none = Overlays(
@@ -128,6 +152,22 @@ public struct StrategySpec: Sendable, Hashable {
         public var negativeExitLockoutSeconds: Int?
         /// A loss smaller than this (in bps) does not count as a negative exit.
         public var negativeExitLossBPS: Decimal
+
+        public init(
+            entryCooldownSeconds: Int?, exitCooldownSeconds: Int?, maxConcurrentPositions: Int?,
+            maxEntriesPerSession: Int?, maxStopLossExitsPerSession: Int?, maxNegativeExitsPerSession: Int?,
+            stopLossLockoutSeconds: Int?, negativeExitLockoutSeconds: Int?, negativeExitLossBPS: Decimal
+        ) {
+            self.entryCooldownSeconds = entryCooldownSeconds
+            self.exitCooldownSeconds = exitCooldownSeconds
+            self.maxConcurrentPositions = maxConcurrentPositions
+            self.maxEntriesPerSession = maxEntriesPerSession
+            self.maxStopLossExitsPerSession = maxStopLossExitsPerSession
+            self.maxNegativeExitsPerSession = maxNegativeExitsPerSession
+            self.stopLossLockoutSeconds = stopLossLockoutSeconds
+            self.negativeExitLockoutSeconds = negativeExitLockoutSeconds
+            self.negativeExitLossBPS = negativeExitLossBPS
+        }
 
         public static let none = TradePolicy(
             entryCooldownSeconds: nil, exitCooldownSeconds: nil, maxConcurrentPositions: nil, maxEntriesPerSession: nil,

@@ -4,10 +4,14 @@ import SpecModel
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what a spec tree compiles to: features, rules after defaults, sizing, risk chain, hash.",
-        discussion: "Reading a written plan.json is not supported yet; pass the spec directory.")
+        abstract: "Show what a plan does: features, rules after defaults, sizing, overlays, risk chain, hash.",
+        discussion: """
+            Takes a spec tree (compiled on the fly) or a plan.json written by compile; a plan's source map is read \
+            from <plan minus .json>.sourcemap.json beside it when present. A plan whose content no longer matches \
+            its hash is refused (PLAN008).
+            """)
 
-    @Argument(help: "Spec directories or files.")
+    @Argument(help: "A plan.json, or spec directories or files.")
     var paths: [String] = ["specs"]
 
     @Option(help: "Only this strategy id.")
@@ -20,20 +24,38 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = SpecPipeline(paths: self.paths)
-        guard pipeline.errors == 0, let compiled = pipeline.compiled else {
-            try pipeline.report(
-                summaryLine: "not compiled: \(pipeline.counts), \(plural(pipeline.errors, "error")), "
-                    + plural(pipeline.warnings, "warning")
-            ).print(.text)
-            throw ExitCode.invalidInput
+        let plan: ExecutionPlan
+        var locations: [String: String] = [:]
+        if self.paths.count == 1, self.paths[0].hasSuffix(".json") {
+            switch PlanDecoder.load(path: self.paths[0]) {
+            case .failure(let failure):
+                print(DiagnosticRenderer().text(failure.diagnostic), terminator: "")
+                throw ExitCode.invalidInput
+            case .success(let loaded):
+                plan = loaded
+            }
+            let mapPath = String(self.paths[0].dropLast(5)) + ".sourcemap.json"
+            if FileSystem.type(of: mapPath) == .file, case .success(let map) = SourceMapReader.load(path: mapPath) {
+                locations = map
+            }
+        } else {
+            let pipeline = SpecPipeline(paths: self.paths)
+            guard pipeline.errors == 0, let compiled = pipeline.compiled else {
+                try pipeline.report(
+                    summaryLine: "not compiled: \(pipeline.counts), \(plural(pipeline.errors, "error")), "
+                        + plural(pipeline.warnings, "warning")
+                ).print(.text)
+                throw ExitCode.invalidInput
+            }
+            plan = compiled.plan
+            locations = Dictionary(compiled.sourceMap.map { ($0.path, $0.location) }, uniquingKeysWith: { a, _ in a })
         }
         let selected = self.strategy.flatMap(Identifier.init)
-        if let selected, !compiled.plan.strategies.contains(where: { $0.id == selected }) {
-            let known = compiled.plan.strategies.map(\.id.rawValue).joined(separator: ", ")
+        if let selected, !plan.strategies.contains(where: { $0.id == selected }) {
+            let known = plan.strategies.map(\.id.rawValue).joined(separator: ", ")
             print("error: no strategy '\(selected)' in the plan (strategies: \(known))")
             throw ExitCode.invalidInput
         }
-        print(PlanExplanation.render(compiled, documents: pipeline.tree.documents, strategy: selected), terminator: "")
+        print(PlanExplanation.render(plan, locations: locations, strategy: selected), terminator: "")
     }
 }

@@ -77,3 +77,23 @@ import Testing
         #expect(try CLI.run(["explain", "specs", "--strategy", "Not An Id"]).status == 64)
     }
 }
+
+@Suite struct ExplainPlanFileTests {
+    @Test func explainReadsACompiledPlanWithItsSourceMap() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-explain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = directory.appendingPathComponent("plan.json").path
+        #expect(try CLI.run(["compile", "specs", "-o", plan]).status == 0)
+        let fromPlan = try CLI.run(["explain", plan])
+        #expect(fromPlan.status == 0)
+        // Same as explaining the specs, except the params line (parameters are inlined into the plan's rules).
+        let fromSpecs = try CLI.run(["explain", "specs"]).stdout.split(separator: "\n").filter { !$0.hasPrefix("  params:") }
+        #expect(fromPlan.stdout.split(separator: "\n") == fromSpecs)
+        let edited = try String(contentsOfFile: plan, encoding: .utf8).replacingOccurrences(of: "\"0.64\"", with: "\"0.65\"")
+        try edited.write(toFile: plan, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["explain", plan])
+        #expect(refused.status == 2)
+        #expect(refused.stdout.contains("error[PLAN008]"))
+    }
+}
