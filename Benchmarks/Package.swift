@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SpecModel", package: "torghut"),
                 .product(name: "SpecCompiler", package: "torghut"),
+                .product(name: "Runtime", package: "torghut"),
             ],
             path: "SpecBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -31,6 +31,7 @@ let benchmarks: @Sendable () -> Void = {
     registerDecimalBenchmarks()
     registerCanonicalJSONBenchmarks()
     registerLargeYAMLBenchmarks()
+    registerEvaluationBenchmarks()
 }
 
 // MARK: - Bundled specs (the main package's `specs/`)
