@@ -33,9 +33,32 @@ public struct ExecutionPlan: Sendable {
 public struct PlanUniverse: Sendable {
     public var name: Identifier
     public var symbols: [Symbol]
+    /// Live membership source (provider, url, timeouts), as canonical JSON; nil for a static universe.
+    public var dynamicSource: JSONValue?
+
+    public init(name: Identifier, symbols: [Symbol], dynamicSource: JSONValue? = nil) {
+        self.name = name
+        self.symbols = symbols
+        self.dynamicSource = dynamicSource
+    }
 
     var canonicalValue: JSONValue {
-        .object(["name": .string(self.name.rawValue), "symbols": .array(self.symbols.map { .string($0.rawValue) })])
+        var object: [String: JSONValue] = [
+            "name": .string(self.name.rawValue), "symbols": .array(self.symbols.map { .string($0.rawValue) }),
+        ]
+        if let source = self.dynamicSource { object["dynamic_source"] = source }
+        return .object(object)
+    }
+
+    static func dynamicSource(_ source: UniverseSpec.DynamicSource?, requireNonEmpty: Bool) -> JSONValue? {
+        guard let source else { return nil }
+        return .object([
+            "provider": .string(source.provider), "url": .string(source.url.value),
+            "request_timeout_seconds": .integer(Int64(source.requestTimeoutSeconds)),
+            "cache_ttl_seconds": .integer(Int64(source.cacheTTLSeconds)),
+            "max_stale_seconds": .integer(Int64(source.maxStaleSeconds)),
+            "fallback_to_symbols": .bool(source.fallbackToSymbols), "require_non_empty": .bool(requireNonEmpty),
+        ])
     }
 }
 
@@ -158,10 +181,12 @@ public struct PlanStrategy: Sendable {
         return .object(object)
     }
 
-    /// Hash of this strategy alone: client order ids derive from it, so editing another spec never re-identifies
-    /// this strategy's orders.
+    /// Hash of this strategy's behaviour apart from which symbols it trades: client order ids derive from it, so
+    /// editing another spec, or adding a symbol to the universe, never re-identifies a replayed signal's order.
     public var contentHash: ContentHash {
-        (try? ContentHash.of(canonical: self.canonicalValue)) ?? ContentHash(high: 0, low: 0)
+        guard case .object(var object) = self.canonicalValue else { return ContentHash(high: 0, low: 0) }
+        object["symbols"] = nil
+        return (try? ContentHash.of(canonical: .object(object))) ?? ContentHash(high: 0, low: 0)
     }
 }
 

@@ -56,6 +56,7 @@ struct ExpressionChecker {
     /// Values whose own expression failed; uses of them fail silently (the cause is already reported).
     var failedValues: Set<String> = []
     private(set) var usedParams: Set<String> = []
+    private(set) var usedValues: Set<String> = []
     /// Whether `confidence` (the firing rule's confidence) may be read: only in sizing.
     var allowsConfidence = false
 
@@ -118,14 +119,17 @@ struct ExpressionChecker {
                 return (rebuilt(.number(value)), .number)
             }
             if let value = self.values[name] {
+                self.usedValues.insert(name)
                 if optional { return fail(.typeMismatch, "'\(name)?': only features can be optional", at: expression) }
                 return (Expression(value.expression.node, start: expression.start, end: expression.end), value.type)
             }
             if self.failedValues.contains(name) {
+                self.usedValues.insert(name)
                 failed = true
                 return nil
             }
             if self.laterValues.contains(name) {
+                self.usedValues.insert(name)
                 return fail(.valueCycle, "'\(name)' is used before it is defined in 'values'", at: expression)
             }
             let known = self.features.names + Array(self.params.keys) + Array(self.values.keys)

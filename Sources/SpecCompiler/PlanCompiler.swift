@@ -29,7 +29,10 @@ public struct PlanCompiler: Sendable {
         for document in documents {
             guard case .universe(let universe) = document.body, universes[document.name] == nil else { continue }
             universes[document.name] = universe.sortedSymbols
-            planUniverses.append(PlanUniverse(name: document.name, symbols: universe.sortedSymbols))
+            planUniverses.append(
+                PlanUniverse(
+                    name: document.name, symbols: universe.sortedSymbols,
+                    dynamicSource: PlanUniverse.dynamicSource(universe.dynamicSource, requireNonEmpty: universe.requireNonEmpty)))
             sourceMap.append(("universes/\(document.name)", DiagnosticRenderer.location(document.metadata.name.span)))
         }
         var strategies: [PlanStrategy] = []
@@ -68,20 +71,21 @@ public struct PlanCompiler: Sendable {
         var checker = ExpressionChecker(
             features: self.features,
             params: Dictionary(spec.params.map { ($0.name.value, $0.value.value) }, uniquingKeysWith: { a, _ in a }))
-        for param in spec.params where self.features.contains(param.name.value) {
-            diagnostics.append(
-                Diagnostic(
-                    .conflictingValues, "parameter '\(param.name.value)' has the name of a feature", at: param.name.span,
-                    notes: ["rename the parameter; expressions would be ambiguous"]))
+        for param in spec.params {
+            if let problem = Self.nameProblem(param.name.value, features: self.features) {
+                diagnostics.append(
+                    Diagnostic(.conflictingValues, "parameter '\(param.name.value)' \(problem)", at: param.name.span))
+            }
         }
         checker.laterValues = Set(spec.values.map(\.name.value))
         for value in spec.values {
             checker.laterValues.remove(value.name.value)
-            if self.features.contains(value.name.value) || checker.params[value.name.value] != nil {
+            let problem = Self.nameProblem(value.name.value, features: self.features)
+                ?? (checker.params[value.name.value] != nil ? "has the name of a parameter" : nil)
+            if let problem {
                 diagnostics.append(
-                    Diagnostic(
-                        .conflictingValues, "value '\(value.name.value)' has the name of a feature or parameter",
-                        at: value.name.span))
+                    Diagnostic(.conflictingValues, "value '\(value.name.value)' \(problem)", at: value.name.span))
+                checker.failedValues.insert(value.name.value)
                 continue
             }
             checker.laterValues.insert(value.name.value)  // a value may not refer to itself
@@ -134,6 +138,10 @@ public struct PlanCompiler: Sendable {
             multiplier = checker.check(located, expecting: .number, into: &diagnostics)?.0
             checker.allowsConfidence = false
         }
+        for value in spec.values where !checker.usedValues.contains(value.name.value) {
+            diagnostics.append(
+                Diagnostic(.unusedParameter, "value '\(value.name.value)' is not used by any rule", at: value.name.span))
+        }
         for param in spec.params where !checker.usedParams.contains(param.name.value) {
             diagnostics.append(
                 Diagnostic(.unusedParameter, "parameter '\(param.name.value)' is not used by any expression", at: param.name.span))
@@ -164,6 +172,20 @@ public struct PlanCompiler: Sendable {
             maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity, notionalMultiplier: multiplier,
             overlays: spec.overlays, tradePolicy: spec.tradePolicy,
             params: spec.params.map { ($0.name.value, $0.value.value) })
+    }
+
+    /// Why `name` cannot name a parameter or value: not an expression name, a keyword, a function, a session
+    /// clock name or a feature (expressions would be ambiguous).
+    static func nameProblem(_ name: String, features: FeatureSchema) -> String? {
+        let bytes = Array(name.utf8)
+        let isNameStart = { (b: UInt8) in (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == 95 }
+        guard let first = bytes.first, isNameStart(first), bytes.allSatisfy({ isNameStart($0) || ($0 >= 48 && $0 <= 57) })
+        else { return "is not a name expressions can use (letters, digits and '_', not starting with a digit)" }
+        if ["and", "or", "not", "in", "true", "false"].contains(name) { return "is an expression keyword" }
+        if ExpressionChecker.functions[name] != nil { return "is the name of a function" }
+        if FeatureSchema.sessionNames.contains(name) || name == "confidence" { return "is a built-in name" }
+        if features.contains(name) { return "has the name of a feature" }
+        return nil
     }
 
     private func checkValue(

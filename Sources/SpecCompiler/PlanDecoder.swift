@@ -151,7 +151,8 @@ public enum PlanDecoder {
         let object = try Self.object(value, "universe", file)
         return PlanUniverse(
             name: try Self.identifier(object["name"], file),
-            symbols: try Self.array(object["symbols"], "symbols", file).map { try Self.symbol($0, file) })
+            symbols: try Self.array(object["symbols"], "symbols", file).map { try Self.symbol($0, file) },
+            dynamicSource: object["dynamic_source"])
     }
 
     // MARK: Scalars

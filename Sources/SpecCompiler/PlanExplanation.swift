@@ -38,6 +38,7 @@ public enum PlanExplanation {
                 }
             }
             out += "  sizing:    max notional \(strategy.maxNotionalUSD) USD per entry"
+            if let multiplier = strategy.notionalMultiplier { out += " × \(multiplier.canonicalText) (in [0, 1])" }
             if let fraction = strategy.maxPositionFractionOfEquity { out += ", position at most \(fraction) of equity" }
             out += "; quantity rounded down to the share step\n"
             let overlays = Self.overlayText(strategy.overlays)
@@ -132,10 +133,13 @@ public enum PlanExplanation {
     static func features(of strategy: PlanStrategy) -> [String] {
         var required: Set<String> = []
         var optional: Set<String> = []
+        let sizing = strategy.notionalMultiplier.map { [$0] } ?? []
         for rule in strategy.entries + strategy.exits {
-            for expression in rule.conditions + rule.bonuses.map(\.condition) {
+            for expression in rule.conditions + rule.bonuses.map(\.condition) + sizing {
                 expression.visit { node in
-                    guard case .name(let name, let isOptional) = node.node else { return }
+                    guard case .name(let name, let isOptional) = node.node, name != "confidence",
+                        !FeatureSchema.sessionNames.contains(name)
+                    else { return }
                     if isOptional { optional.insert(name) } else { required.insert(name) }
                 }
             }

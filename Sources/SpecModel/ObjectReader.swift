@@ -13,16 +13,27 @@ public struct ObjectReader {
     private var used: Set<String> = []
     private(set) var fields: [SchemaField] = []
 
+    private let errorsAtStart: Int
+
     init(pairs: [YAMLPair], site: FieldSite, session: DecodeSession) {
         self.pairs = pairs
         self.site = site
         self.session = session
+        self.errorsAtStart = session.diagnostics.errorCount + session.diagnostics.suppressed
     }
 
     init(describing site: FieldSite) {
         self.pairs = nil
         self.site = site
         self.session = nil
+        self.errorsAtStart = 0
+    }
+
+    /// True while describing, or once a read in this mapping reported an error: cross-field checks skip then, so a
+    /// placeholder never produces a second, false diagnostic.
+    public var skipsCrossChecks: Bool {
+        guard let session = self.session else { return true }
+        return session.diagnostics.errorCount + session.diagnostics.suppressed > self.errorsAtStart
     }
 
     /// True while generating the JSON Schema: reads return placeholders and checks must not run.

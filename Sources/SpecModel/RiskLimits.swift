@@ -139,8 +139,8 @@ public struct RiskLimits: Sendable, Hashable {
                 }
                 values[definition.key] = value
             }
-            if let min = values["min_notional_per_trade_usd"], let max = values["max_notional_per_trade_usd"],
-                min.value > max.value
+            if !r.skipsCrossChecks, let min = values["min_notional_per_trade_usd"],
+                let max = values["max_notional_per_trade_usd"], min.value > max.value
             {
                 r.report(
                     .conflictingValues,

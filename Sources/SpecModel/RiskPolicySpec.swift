@@ -122,13 +122,13 @@ public struct RiskPolicySpec: Sendable, Hashable {
                         "exits_end_minutes_before_close",
                         .integer("Exits stop this many minutes before the close.", min: 0, max: sessionMinutes), default: 0))
                 let open = window.entriesStartMinutesAfterOpen + window.entriesEndMinutesBeforeClose
-                if !r.isDescribing, open >= sessionMinutes {
+                if !r.skipsCrossChecks, open >= sessionMinutes {
                     r.report(
                         .conflictingValues, "the entry window is empty: \(window.entriesStartMinutesAfterOpen) minutes "
                             + "after the open and \(window.entriesEndMinutesBeforeClose) before the close leave nothing "
                             + "of a \(sessionMinutes)-minute session", at: "entries_end_minutes_before_close")
                 }
-                if window.exitsEndMinutesBeforeClose > window.entriesEndMinutesBeforeClose {
+                if !r.skipsCrossChecks, window.exitsEndMinutesBeforeClose > window.entriesEndMinutesBeforeClose {
                     r.report(
                         .conflictingValues, "exits stop before entries do: 'exits_end_minutes_before_close' "
                             + "(\(window.exitsEndMinutesBeforeClose)) is above 'entries_end_minutes_before_close' "

@@ -27,6 +27,31 @@ extension FieldKind where Value == String {
             })
     }
 
+    /// A string that must satisfy `isValid` (the schema carries the equivalent `pattern`); SPEC026 otherwise.
+    public static func matching(
+        _ description: String, pattern: String, example: String, _ isValid: @escaping @Sendable (String) -> Bool
+    ) -> FieldKind<String> {
+        let base = FieldKind<String>.string(description, pattern: pattern)
+        return base.checked { value, node, site, session in
+            guard isValid(value) else {
+                session.diagnostics.error(
+                    .invalidValue, "'\(site.key)' does not allow '\(value)'", at: node.span,
+                    notes: ["expected the form \(example) (pattern \(pattern))"])
+                return false
+            }
+            return true
+        }
+    }
+
+    /// A snake_case word: `[a-z][a-z0-9_]*`.
+    public static func isSnakeCase(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
+        return text.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "_")
+        }
+    }
+
     /// One of a fixed set of words.
     public static func choice(_ allowed: [String], _ description: String) -> FieldKind<String> {
         FieldKind(
@@ -185,7 +210,7 @@ extension FieldKind where Value == Decimal {
             placeholder: min ?? .zero,
             schema: {
                 var schema: [String: JSONValue] = [
-                    "type": "number", "description": .string("\(description) (\(unit))"),
+                    "type": "number", "description": .string(unit.isEmpty ? description : "\(description) (\(unit))"),
                 ]
                 if let min { schema[minExclusive ? "exclusiveMinimum" : "minimum"] = .decimalNumber(min) }
                 if let max { schema["maximum"] = .decimalNumber(max) }
@@ -193,7 +218,9 @@ extension FieldKind where Value == Decimal {
             },
             encode: { .decimalNumber($0) },
             decode: { node, site, session in
-                guard let text = NumberText.plainNumber(node, expected: "a number (\(unit))", at: site, session) else {
+                let expected = unit.isEmpty ? "a number" : "a number (\(unit))"
+                let suffix = unit.isEmpty ? "" : " \(unit)"
+                guard let text = NumberText.plainNumber(node, expected: expected, at: site, session) else {
                     return nil
                 }
                 let value: Decimal
@@ -210,18 +237,18 @@ extension FieldKind where Value == Decimal {
                         notes: ["decimals are Int64 at 10^-9: at most about ±9.2 billion"])
                     return nil
                 case .failure(.malformed):
-                    session.wrongType(node, expected: "a number (\(unit))", at: site)
+                    session.wrongType(node, expected: expected, at: site)
                     return nil
                 }
                 if let min, minExclusive ? value <= min : value < min {
                     let bound = minExclusive ? "greater than" : "at least"
                     session.diagnostics.error(
-                        .outOfRange, "'\(site.key)' must be \(bound) \(min) \(unit), found \(value)", at: node.span)
+                        .outOfRange, "'\(site.key)' must be \(bound) \(min)\(suffix), found \(value)", at: node.span)
                     return nil
                 }
                 if let max, value > max {
                     session.diagnostics.error(
-                        .outOfRange, "'\(site.key)' must be at most \(max) \(unit), found \(value)", at: node.span)
+                        .outOfRange, "'\(site.key)' must be at most \(max)\(suffix), found \(value)", at: node.span)
                     return nil
                 }
                 return value

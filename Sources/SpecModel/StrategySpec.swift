@@ -214,7 +214,7 @@ public struct StrategySpec: Sendable, Hashable {
                 default: false),
             minSignalExitProfitBPS: r.optional(
                 "min_signal_exit_profit_bps", .decimal("Least profit for a signal exit.", unit: "bps")))
-        if !r.isDescribing, let min = value.minHoldSeconds, let max = value.maxHoldSeconds, max < min {
+        if !r.skipsCrossChecks, let min = value.minHoldSeconds, let max = value.maxHoldSeconds, max < min {
             r.report(
                 .conflictingValues, "'max_hold_seconds' (\(max)) is below 'min_hold_seconds' (\(min))",
                 at: "max_hold_seconds")
@@ -231,7 +231,8 @@ public struct StrategySpec: Sendable, Hashable {
                 "exit_cooldown_seconds", seconds("Least time from an exit to the next entry in the symbol.")),
             maxConcurrentPositions: r.optional(
                 "max_concurrent_positions", count("Most symbols this strategy holds at once.")),
-            maxEntriesPerSession: r.optional("max_entries_per_session", count("Most entries per symbol and session.")),
+            maxEntriesPerSession: r.optional(
+                "max_entries_per_session", count("Most entries per session, across the strategy's symbols.")),
             maxStopLossExitsPerSession: r.optional(
                 "max_stop_loss_exits_per_session", count("Stop-loss exits after which the session's entries stop.")),
             maxNegativeExitsPerSession: r.optional(
@@ -252,7 +253,7 @@ public struct StrategySpec: Sendable, Hashable {
             endMinutesAfterOpen: r.required(
                 "end_minutes_after_open", .integer("Last minute (exclusive).", min: 0, max: 390)),
             span: r.site.keySpan)
-        if !r.isDescribing, window.endMinutesAfterOpen <= window.startMinutesAfterOpen {
+        if !r.skipsCrossChecks, window.endMinutesAfterOpen <= window.startMinutesAfterOpen {
             r.report(
                 .emptyRule, "the window is empty: it ends at minute \(window.endMinutesAfterOpen), not after minute "
                     + "\(window.startMinutesAfterOpen)", at: "end_minutes_after_open")
@@ -264,15 +265,14 @@ public struct StrategySpec: Sendable, Hashable {
         let bonus = FieldKind<Confidence.Bonus>.object("A bonus added when its condition holds.") { b in
             Confidence.Bonus(
                 condition: b.required("when", .expression("Condition for the bonus.")),
-                add: b.required("add", .decimal("Amount added.", unit: "confidence", min: .zero, max: Decimal(1))))
+                add: b.required("add", .decimal("Amount added.", unit: "", min: .zero, max: Decimal(1))))
         }
         let value = Confidence(
-            base: r.required("base", .decimal("Confidence when the rule fires.", unit: "0-1", min: .zero,
-                                              max: Decimal(1))),
+            base: r.required("base", .decimal("Confidence when the rule fires.", unit: "", min: .zero, max: Decimal(1))),
             bonuses: r.optional("bonuses", .records(bonus, "Conditional additions.")) ?? [],
-            cap: r.optional("cap", .decimal("Upper bound after bonuses.", unit: "0-1", min: .zero, max: Decimal(1)),
+            cap: r.optional("cap", .decimal("Upper bound after bonuses.", unit: "", min: .zero, max: Decimal(1)),
                             default: Decimal(1)))
-        if !r.isDescribing, value.cap < value.base {
+        if !r.skipsCrossChecks, value.cap < value.base {
             r.report(.conflictingValues, "'cap' (\(value.cap)) is below 'base' (\(value.base))", at: "cap")
         }
         return value
@@ -286,8 +286,11 @@ public struct StrategySpec: Sendable, Hashable {
             if !r.isDescribing {
                 if all != nil, any != nil {
                     r.report(.conflictingValues, "a rule has either 'when' or 'when_any', not both", at: "when_any")
-                } else if (r.rawCount(of: "when") ?? r.rawCount(of: "when_any") ?? 0) == 0 {
+                } else if r.span(of: "when") == nil, r.span(of: "when_any") == nil {
                     r.report(.emptyRule, "a rule needs at least one condition in 'when' or 'when_any'")
+                } else if (r.rawCount(of: "when") ?? r.rawCount(of: "when_any")) == 0 {
+                    r.report(
+                        .emptyRule, "a rule needs at least one condition", at: all != nil ? "when" : "when_any")
                 }
             }
             return Rule(
@@ -296,8 +299,11 @@ public struct StrategySpec: Sendable, Hashable {
                 conditions: all ?? any ?? [],
                 confidence: r.required("confidence", Self.confidence),
                 reasons: r.optional(
-                    "reasons", .list(.string("A snake_case reason code.", pattern: "^[a-z][a-z0-9_]*$"),
-                                     "Reason codes recorded on the decision."), default: []),
+                    "reasons",
+                    .list(
+                        .matching("A snake_case reason code.", pattern: "^[a-z][a-z0-9_]*$", example: "tsmom_trend_up",
+                                  FieldKind<String>.isSnakeCase),
+                        "Reason codes recorded on the decision."), default: []),
                 span: r.site.keySpan)
         }
     }
@@ -305,7 +311,7 @@ public struct StrategySpec: Sendable, Hashable {
     public static let kind = FieldKind<StrategySpec>.object("A trading strategy as data.") { r in
         let params = r.optional(
             "params",
-            .stringMap(.located(.decimal("A parameter value.", unit: "as used")), "Named constants for expressions.",
+            .stringMap(.located(.decimal("A parameter value.", unit: "")), "Named constants for expressions.",
                        sortedByKey: false))
             ?? []
         let values = r.optional(
@@ -318,8 +324,9 @@ public struct StrategySpec: Sendable, Hashable {
                     long: e.optional("long", Self.rule("Buy to open or add to a long.")),
                     short: e.optional("short", Self.rule("Sell to open or add to a short.")),
                     order: e.optional(
-                        "order", .list(.choice(["long", "short"], "A direction."), "Evaluation order."),
-                        default: ["long", "short"]))
+                        "order", .list(.choice(["long", "short"], "A direction."), "Evaluation order."))
+                        ?? [e.span(of: "long") != nil ? "long" : nil, e.span(of: "short") != nil ? "short" : nil]
+                        .compactMap { $0 })
             })
         let exits = r.optional(
             "exits",
@@ -330,12 +337,25 @@ public struct StrategySpec: Sendable, Hashable {
             }) ?? Exits(long: nil, short: nil)
         if !r.isDescribing, entries.long == nil, entries.short == nil {
             r.report(.emptyRule, "a strategy needs an entry rule for 'long' or 'short'", at: "entries")
+        } else if !r.skipsCrossChecks {
+            let defined = [entries.long != nil ? "long" : nil, entries.short != nil ? "short" : nil].compactMap { $0 }
+            if Set(entries.order) != Set(defined) {
+                r.report(
+                    .conflictingValues,
+                    "'entries.order' lists \(entries.order.joined(separator: ", ")) but the rules defined are "
+                        + defined.joined(separator: ", "), at: "entries",
+                    notes: ["every defined entry rule must appear in 'order', and only those"])
+            }
         }
         return StrategySpec(
             enabled: r.optional("enabled", .bool("Whether the strategy trades."), default: true),
             family: r.optional("family", .string("Rule family label, e.g. intraday_tsmom.")),
-            version: r.optional("version", .string("Semantic version of the rules.", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"),
-                                default: "1.0.0"),
+            version: r.optional(
+                "version",
+                .matching("Semantic version of the rules.", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$", example: "1.1.0") {
+                    let parts = $0.split(separator: ".", omittingEmptySubsequences: false)
+                    return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+                }, default: "1.0.0"),
             timeframe: r.required("timeframe", .choice(Self.timeframes, "Signal window the rules read.")),
             universe: r.required("universe", .located(.identifier("Name of the Universe this strategy trades."))),
             symbols: r.optional(

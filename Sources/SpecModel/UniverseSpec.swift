@@ -30,7 +30,7 @@ public struct UniverseSpec: Sendable, Hashable {
                     default: 900),
                 fallbackToSymbols: r.optional(
                     "fallback_to_symbols", .bool("Use `symbols` when the service and cache both fail."), default: true))
-            if !r.isDescribing {
+            if !r.skipsCrossChecks {
                 let url = source.url.value
                 if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                     r.report(.invalidValue, "'url' must start with http:// or https://, found '\(url)'", at: "url")

@@ -35,7 +35,8 @@ struct Compile: ParsableCommand {
             }
         }
         if !pipeline.tree.diagnostics.isEmpty {
-            try pipeline.report(summaryLine: "warnings: \(plural(pipeline.warnings, "warning"))").print(.text)
+            // Warnings go to standard error so standard output is the hash alone, for scripts.
+            try pipeline.report(summaryLine: "compiled with \(plural(pipeline.warnings, "warning"))").print(.text, to: .standardError)
         }
         print(compiled.plan.hash.description)
     }

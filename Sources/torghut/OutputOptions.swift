@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import SpecCompiler
 import SpecModel
 
@@ -17,7 +20,12 @@ struct DiagnosticReport {
     var summary: [(String, Int)]
     var summaryLine: String
 
-    func print(_ format: DiagnosticFormat) throws {
+    enum Stream {
+        case standardOutput
+        case standardError
+    }
+
+    func print(_ format: DiagnosticFormat, to stream: Stream = .standardOutput) throws {
         let renderer = DiagnosticRenderer(sources: self.sources)
         var out = ""
         switch format {
@@ -37,7 +45,11 @@ struct DiagnosticReport {
         case .sarif:
             out = try JSONWriter.pretty(renderer.sarif(self.diagnostics))
         }
-        Swift.print(out, terminator: "")
+        switch stream {
+        case .standardOutput: Swift.print(out, terminator: "")
+        // FileHandle would pull in Foundation; write(2) to descriptor 2 is all that is needed.
+        case .standardError: _ = out.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        }
     }
 }
 

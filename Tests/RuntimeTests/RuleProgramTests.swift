@@ -38,7 +38,7 @@ import Testing
         ("ema12? + 1 > 0", .yes), ("ema12 > 1 and rsi14 > 60", .no), ("ema12 > 1 and rsi14 > 40", .unknown),
         ("ema12 > 1 or rsi14 > 40", .yes), ("ema12 > 1 or rsi14 > 60", .unknown), ("not (ema12 > 1)", .unknown),
         ("present(ema12)", .no), ("missing(ema12)", .yes), ("present(rsi14)", .yes),
-        ("rsi14 / 0 > 1", .unknown), ("if(ema12 > 1, 1, 2) > 0", .unknown), ("min(rsi14, ema12) < 100", .unknown),
+        ("rsi14 / 0 > 1", .unknown), ("ema12? > boll_mid", .unknown), ("ema12? in [boll_lower, 1]", .unknown), ("if(ema12 > 1, 1, 2) > 0", .unknown), ("min(rsi14, ema12) < 100", .unknown),
     ])
     func missingValuesFollowThreeValuedLogic(_ text: String, _ expected: Truth) throws {
         #expect(try self.truth(text) == expected, "\(text)")

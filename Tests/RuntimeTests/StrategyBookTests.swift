@@ -5,7 +5,7 @@ import Testing
 
 /// Overlays and trade policy over hand-built signal sequences with assumed fills.
 @Suite struct StrategyBookTests {
-    static func compile(_ spec: String, sizing: String = "") -> CompiledStrategy {
+    static func compile(_ spec: String, sizing: String = "", extraEntries: String = "") -> CompiledStrategy {
         let text = """
             apiVersion: torghut.dev/v1
             kind: Strategy
@@ -15,7 +15,7 @@ import Testing
               universe: u
               entries:
                 long: {when: [rsi14 < 30], confidence: {base: 0.6}, reasons: [oversold]}
-              exits:
+            \(extraEntries)  exits:
                 long: {when: [rsi14 > 70], confidence: {base: 0.55}, reasons: [overbought]}
               sizing: {max_notional_usd: 1000\(sizing)}
             \(spec)
@@ -180,6 +180,39 @@ import Testing
         let evaluation = missing.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100"))
         #expect(evaluation.decision == nil)
         #expect(evaluation.outcomes.first?.result == .sizedToZero)
+    }
+
+    @Test func aBlockedEntryDoesNotFallThroughToTheOppositeRule() {
+        // Both directions' conditions hold at rsi 20; the long entry is cooling down, so nothing may act.
+        var book = StrategyBook(Self.compile(
+            "  trade_policy: {entry_cooldown_seconds: 600}", extraEntries: "    short: {when: [rsi14 < 40], confidence: {base: 0.5}}\n"))
+        Self.entered(&book)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(100), time: Self.open + 1)
+        let evaluation = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 10, price: "100"))
+        #expect(evaluation.decision == nil)
+        #expect(evaluation.outcomes.map(\.result) == [.policy("entry_cooldown")])
+    }
+
+    @Test func unknownEquitySizesACappedEntryToZero() {
+        var book = StrategyBook(Self.compile("", sizing: ", max_position_fraction_of_equity: 0.5"))
+        let signal = SignalContext(
+            symbol: Self.aapl, eventTime: Self.open, session: Self.day,
+            clock: EvaluationContext(minutesAfterOpen: 0, minutesBeforeClose: 390),
+            sizing: SizingContext(price: Decimal(100), equity: nil))
+        let evaluation = book.evaluate(Self.features(rsi: 20), signal)
+        #expect(evaluation.decision == nil)
+        #expect(evaluation.outcomes.first?.result == .sizedToZero)
+    }
+
+    @Test func aFillThatFlipsThePositionStartsAFreshOne() {
+        var book = StrategyBook(Self.compile(""))
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.open)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(15), price: Decimal(90), time: Self.open + 5)
+        let state = book.state(of: Self.aapl)
+        #expect(state.quantity == Decimal(-5))
+        #expect(state.averageEntryPrice == Decimal(90))
+        #expect(state.entryTime == Self.open + 5)
+        #expect(book.negativeExitsThisSession == 1)
     }
 
     @Test func averageEntryPriceFollowsAddedFills() {

@@ -80,6 +80,25 @@ import Testing
             == plan.strategies.first?.contentHash)
     }
 
+    @Test func addingAUniverseSymbolKeepsTheStrategyIdentity() throws {
+        let base = try Self.compile(strategy: Self.tsmom)
+        let directory = try TemporaryDirectory()
+        for name in ["risk/torghut-prod.yaml", "universe/us-equities.yaml"] {
+            guard case .success(let bytes) = FileSystem.read(TestPaths.path("specs/" + name), limit: 1 << 20) else {
+                throw TemporaryDirectory.Failure()
+            }
+            var text = String(decoding: bytes, as: UTF8.self)
+            text = text.replacing("SPY, TSLA]", with: "SPY, TSLA, WMT]")
+            directory.write(name.replacing("/", with: "-"), text)
+        }
+        directory.write("strategy.yaml", Self.tsmom)
+        let (_, output) = SpecTreeLoader().loadAndCompile(paths: [directory.path], features: .catalog)
+        let widened = try #require(output?.plan)
+        #expect(widened.hash != base.hash)
+        #expect(widened.strategies[0].symbols.count == base.strategies[0].symbols.count + 1)
+        #expect(widened.strategies[0].contentHash == base.strategies[0].contentHash)
+    }
+
     @Test func plansAreIdenticalAcrossProcesses() throws {
         // The CLI tests compare two processes; here the in-process canonical bytes are stable across runs.
         let first = try JSONWriter.canonical(try Self.compile(strategy: Self.tsmom).canonicalValue)
@@ -157,6 +176,23 @@ import Testing
     @Test func aValueMayNotReferToItself() {
         let found = self.diagnostics(values: "  values: {loop: loop and rsi14 > 1}\n", when: "loop")
         #expect(found.map(\.code) == [.valueCycle])
+    }
+
+    @Test(arguments: [
+        ("  params: {and: 30}\n", "parameter 'and' is an expression keyword"),
+        ("  params: {max: 30}\n", "parameter 'max' is the name of a function"),
+        ("  params: {a-b: 30}\n", "parameter 'a-b' is not a name expressions can use (letters, digits and '_', not starting with a digit)"),
+        ("  values: {minutes_after_open: rsi14 > 1}\n", "value 'minutes_after_open' is a built-in name"),
+    ])
+    func namesMustBeUsableInExpressions(_ declaration: String, _ message: String) {
+        let found = self.diagnostics(when: "rsi14 < 30", params: declaration).filter { $0.code == .conflictingValues }
+        #expect(found.map(\.message) == [message])
+    }
+
+    @Test func unusedValuesAreWarned() {
+        let found = self.diagnostics(values: "  values: {spare: rsi14 > 1}\n", when: "rsi14 < 30")
+        #expect(found.map(\.code) == [.unusedParameter])
+        #expect(found.first?.message == "value 'spare' is not used by any rule")
     }
 
     @Test func parameterAndFeatureNamesMayNotClash() {

@@ -266,3 +266,66 @@ func riskPolicy(_ spec: String) -> String {
         for text in ["", "spy", "1A", "ABCDEFGHIJK", "BTC/USD", "A B"] { #expect(Symbol(text) == nil, "\(text)") }
     }
 }
+
+func strategy(_ spec: String) -> String {
+    "apiVersion: torghut.dev/v1\nkind: Strategy\nmetadata:\n  name: s\nspec:\n  timeframe: 1Min\n  universe: u\n"
+        + "  sizing: {max_notional_usd: 100}\n" + spec
+}
+
+@Suite struct StrategyDecodingTests {
+    static let long = "    long: {when: [rsi14 < 30], confidence: {base: 0.6}}\n"
+    static let short = "    short: {when: [rsi14 > 70], confidence: {base: 0.6}}\n"
+
+    @Test func entryOrderMustListExactlyTheDefinedRules() {
+        let missing = decodeSpecs(strategy("  entries:\n    order: [short]\n" + Self.long + Self.short)).1
+        #expect(missing.map(\.code) == [.conflictingValues])
+        #expect(missing.first?.message == "'entries.order' lists short but the rules defined are long, short")
+        let extra = decodeSpecs(strategy("  entries:\n    order: [long, short]\n" + Self.long)).1
+        #expect(extra.map(\.code) == [.conflictingValues])
+        #expect(decodeSpecs(strategy("  entries:\n" + Self.short + Self.long)).1.isEmpty)
+    }
+
+    @Test func defaultOrderFollowsTheDefinedRules() throws {
+        let (documents, diagnostics) = decodeSpecs(strategy("  entries:\n" + Self.short))
+        #expect(diagnostics.isEmpty)
+        guard case .strategy(let spec) = try #require(documents.first).body else { return }
+        #expect(spec.entries.order == ["short"])
+    }
+
+    @Test(arguments: [
+        ("  version: '1.1'\n", "version"), ("  version: 1.1.x\n", "version"),
+    ])
+    func versionMustBeSemantic(_ line: String, _ key: String) {
+        let diagnostics = decodeSpecs(strategy(line + "  entries:\n" + Self.long)).1
+        #expect(diagnostics.map(\.code) == [.invalidValue], "\(line)")
+        #expect(diagnostics.first?.notes == ["expected the form 1.1.0 (pattern ^[0-9]+\\.[0-9]+\\.[0-9]+$)"])
+    }
+
+    @Test func reasonsMustBeSnakeCase() {
+        let text = strategy("  entries:\n    long: {when: [rsi14 < 30], confidence: {base: 0.6}, reasons: [Trend-Up]}\n")
+        let diagnostics = decodeSpecs(text).1
+        #expect(diagnostics.map(\.code) == [.invalidValue])
+        #expect(diagnostics.first?.message == "'reasons[0]' does not allow 'Trend-Up'")
+    }
+
+    @Test func anOutOfRangeWindowIsReportedOnceWithoutAFalseEmptyWindow() {
+        let text = strategy(
+            "  entries:\n    long: {window: {start_minutes_after_open: 0, end_minutes_after_open: 400}, "
+                + "when: [rsi14 < 30], confidence: {base: 0.6}}\n")
+        let diagnostics = decodeSpecs(text).1
+        #expect(diagnostics.map(\.code) == [.outOfRange])
+        #expect(diagnostics.first?.message == "'end_minutes_after_open' must be at most 390, found 400")
+    }
+
+    @Test func aScalarWhenIsATypeErrorOnly() {
+        let diagnostics = decodeSpecs(strategy("  entries:\n    long: {when: rsi14 < 30, confidence: {base: 0.6}}\n")).1
+        #expect(diagnostics.map(\.code) == [.wrongType])
+    }
+
+    @Test func unitlessNumbersReadCleanly() {
+        let diagnostics = decodeSpecs(strategy("  entries:\n    long: {when: [rsi14 < 30], confidence: {base: 1.5}}\n")).1
+        #expect(diagnostics.map(\.message) == ["'base' must be at most 1, found 1.5"])
+        let quoted = decodeSpecs(strategy("  params: {level: '30'}\n  entries:\n" + Self.long)).1
+        #expect(quoted.map(\.message) == ["'level' must be a number, found the string \"30\""])
+    }
+}

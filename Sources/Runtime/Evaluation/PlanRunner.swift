@@ -54,9 +54,12 @@ public struct PlanRunner: Sendable {
         let needsParity = self.parity.contains(true)
         if needsParity { self.parityFeatures.update(symbol: symbolID, signal: signal, session: session, into: &parityVector) }
         guard let symbol = Symbol(signal.symbol) else { return [] }
-        let clock = EvaluationContext(
-            minutesAfterOpen: self.calendar.minutesAfterOpen(signal.eventTime).map(Double.init),
-            minutesBeforeClose: self.calendar.minutesBeforeClose(signal.eventTime).map(Double.init))
+        // Exact (fractional) minutes: flooring would let a 10-minute flatten fire with 10:59 left.
+        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil)
+        if let session, signal.eventTime >= session.open, signal.eventTime < session.close {
+            clock.minutesAfterOpen = Double(signal.eventTime - session.open) / 60_000_000_000
+            clock.minutesBeforeClose = Double(session.close - signal.eventTime) / 60_000_000_000
+        }
         var results: [StrategyResult] = []
         for index in self.books.indices {
             let strategy = self.books[index].strategy

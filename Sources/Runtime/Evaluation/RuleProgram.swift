@@ -228,6 +228,8 @@ public struct ProgramEvaluation {
         case .comparison(let op, let left, let right):
             let l = self.number(at: left)
             let r = self.number(at: right)
+            // A required operand that is missing wins over an optional one: `x? > y` with y missing is unknown.
+            if l == .missing || r == .missing { return .unknown }
             if l == .missingOptional || r == .missingOptional { return .yes }
             guard case .value(let a) = l, case .value(let b) = r else { return .unknown }
             let result: Bool
@@ -244,6 +246,7 @@ public struct ProgramEvaluation {
             let v = self.number(at: value)
             let l = self.number(at: low)
             let h = self.number(at: high)
+            if v == .missing || l == .missing || h == .missing { return .unknown }
             if v == .missingOptional || l == .missingOptional || h == .missingOptional { return .yes }
             guard case .value(let x) = v, case .value(let a) = l, case .value(let b) = h else { return .unknown }
             return a <= x && x <= b ? .yes : .no

@@ -120,7 +120,13 @@ public struct StrategyBook: Sendable {
             let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, multiplier: multiplier) : .zero
             if result == .fired, quantity <= .zero { result = .sizedToZero }
             outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
-            guard result == .fired else { continue }
+            switch result {
+            case .fired: break
+            // The rule's conditions held but a policy or sizing stopped it: the signal is spent, and no later rule
+            // (the opposite direction) may act on it.
+            case .policy, .sizedToZero: return Evaluation(decision: nil, outcomes: outcomes)
+            default: continue
+            }
             let decision = self.decision(
                 intent: .entry, direction: rule.direction, quantity: quantity, confidence: confidence,
                 reasons: rule.reasons, signal)
@@ -139,6 +145,15 @@ public struct StrategyBook: Sendable {
         let signed = action == .buy ? quantity : quantity.negated
         let newQuantity = state.quantity.adding(signed) ?? state.quantity
         let increases = wasHeld == nil || (wasHeld == .long) == (action == .buy)
+        let flips = !increases && !newQuantity.isZero && newQuantity.isNegative != state.quantity.isNegative
+        if flips {
+            // Close the old position at this price, then open the remainder as a fresh position.
+            let closing = state.quantity.magnitude
+            self.applyFill(symbol: symbol, action: action, quantity: closing, price: price, time: time, reason: reason)
+            let remainder = quantity.subtracting(closing) ?? .zero
+            self.applyFill(symbol: symbol, action: action, quantity: remainder, price: price, time: time)
+            return
+        }
         if increases {
             let oldNotional = state.quantity.magnitude.multiplied(by: state.averageEntryPrice ?? price, rounding: .halfEven)
             let addNotional = quantity.multiplied(by: price, rounding: .halfEven)
@@ -318,9 +333,11 @@ public struct StrategyBook: Sendable {
     func entryQuantity(_ state: SymbolState, _ sizing: SizingContext, multiplier: Decimal = Decimal(1)) -> Decimal {
         guard sizing.price > .zero else { return .zero }
         var budget = self.strategy.maxNotionalUSD.multiplied(by: multiplier, rounding: .down) ?? .zero
-        if let fraction = self.strategy.maxPositionFractionOfEquity, let equity = sizing.equity,
-            let cap = equity.multiplied(by: fraction, rounding: .down)
-        {
+        if let fraction = self.strategy.maxPositionFractionOfEquity {
+            // Without equity the cap cannot be checked: size to zero rather than trade uncapped.
+            guard let equity = sizing.equity, let cap = equity.multiplied(by: fraction, rounding: .down) else {
+                return .zero
+            }
             let held = state.quantity.magnitude.multiplied(by: sizing.price, rounding: .up) ?? .zero
             let room = cap.subtracting(held) ?? .zero
             budget = min(budget, max(room, .zero))
