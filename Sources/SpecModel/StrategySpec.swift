@@ -321,8 +321,8 @@ public struct StrategySpec: Sendable, Hashable {
             "entries",
             .object("Entry rules per direction.") { e in
                 Entries(
-                    long: e.optional("long", Self.rule("Buy to open or add to a long.")),
-                    short: e.optional("short", Self.rule("Sell to open or add to a short.")),
+                    long: e.optional("long", Self.rule("Buy to open a long (never while one is held).")),
+                    short: e.optional("short", Self.rule("Sell to open a short (never while one is held).")),
                     order: e.optional(
                         "order", .list(.choice(["long", "short"], "A direction."), "Evaluation order."))
                         ?? [e.span(of: "long") != nil ? "long" : nil, e.span(of: "short") != nil ? "short" : nil]
