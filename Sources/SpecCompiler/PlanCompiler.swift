@@ -71,8 +71,10 @@ public struct PlanCompiler: Sendable {
         var checker = ExpressionChecker(
             features: self.features,
             params: Dictionary(spec.params.map { ($0.name.value, $0.value.value) }, uniquingKeysWith: { a, _ in a }))
+        var badNames: Set<String> = []
         for param in spec.params {
             if let problem = Self.nameProblem(param.name.value, features: self.features) {
+                badNames.insert(param.name.value)
                 diagnostics.append(
                     Diagnostic(.conflictingValues, "parameter '\(param.name.value)' \(problem)", at: param.name.span))
             }
@@ -83,6 +85,7 @@ public struct PlanCompiler: Sendable {
             let problem = Self.nameProblem(value.name.value, features: self.features)
                 ?? (checker.params[value.name.value] != nil ? "has the name of a parameter" : nil)
             if let problem {
+                badNames.insert(value.name.value)
                 diagnostics.append(
                     Diagnostic(.conflictingValues, "value '\(value.name.value)' \(problem)", at: value.name.span))
                 checker.failedValues.insert(value.name.value)
@@ -138,11 +141,11 @@ public struct PlanCompiler: Sendable {
             multiplier = checker.check(located, expecting: .number, into: &diagnostics)?.0
             checker.allowsConfidence = false
         }
-        for value in spec.values where !checker.usedValues.contains(value.name.value) {
+        for value in spec.values where !checker.usedValues.contains(value.name.value) && !badNames.contains(value.name.value) {
             diagnostics.append(
-                Diagnostic(.unusedParameter, "value '\(value.name.value)' is not used by any rule", at: value.name.span))
+                Diagnostic(.unusedParameter, "value '\(value.name.value)' is not used by any expression", at: value.name.span))
         }
-        for param in spec.params where !checker.usedParams.contains(param.name.value) {
+        for param in spec.params where !checker.usedParams.contains(param.name.value) && !badNames.contains(param.name.value) {
             diagnostics.append(
                 Diagnostic(.unusedParameter, "parameter '\(param.name.value)' is not used by any expression", at: param.name.span))
         }

@@ -82,10 +82,10 @@ public enum PlanExplanation {
     static func tradePolicyText(_ policy: StrategySpec.TradePolicy) -> [String] {
         let items: [(String, Int?)] = [
             ("entry cooldown %d s", policy.entryCooldownSeconds), ("exit cooldown %d s", policy.exitCooldownSeconds),
-            ("at most %d positions", policy.maxConcurrentPositions),
-            ("at most %d entries per session", policy.maxEntriesPerSession),
-            ("stop after %d stop-loss exits per session", policy.maxStopLossExitsPerSession),
-            ("stop after %d losing exits per session", policy.maxNegativeExitsPerSession),
+            ("positions at once ≤ %d", policy.maxConcurrentPositions),
+            ("entries per session ≤ %d", policy.maxEntriesPerSession),
+            ("no entries once stop-loss exits this session reach %d", policy.maxStopLossExitsPerSession),
+            ("no entries once losing exits this session reach %d", policy.maxNegativeExitsPerSession),
             ("%d s lockout after a stop loss", policy.stopLossLockoutSeconds),
             ("%d s lockout after a losing exit", policy.negativeExitLockoutSeconds),
         ]

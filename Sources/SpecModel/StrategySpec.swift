@@ -320,13 +320,22 @@ public struct StrategySpec: Sendable, Hashable {
         let entries = r.required(
             "entries",
             .object("Entry rules per direction.") { e in
-                Entries(
+                let defined = [e.span(of: "long") != nil ? "long" : nil, e.span(of: "short") != nil ? "short" : nil]
+                    .compactMap { $0 }
+                let order = e.optional(
+                    "order", .list(.choice(["long", "short"], "A direction."), "Evaluation order."))
+                let value = Entries(
                     long: e.optional("long", Self.rule("Buy to open a long (never while one is held).")),
                     short: e.optional("short", Self.rule("Sell to open a short (never while one is held).")),
-                    order: e.optional(
-                        "order", .list(.choice(["long", "short"], "A direction."), "Evaluation order."))
-                        ?? [e.span(of: "long") != nil ? "long" : nil, e.span(of: "short") != nil ? "short" : nil]
-                        .compactMap { $0 })
+                    order: order ?? defined)
+                if let order, !e.skipsCrossChecks, Set(order) != Set(defined) {
+                    e.report(
+                        .conflictingValues,
+                        "'order' lists \(order.joined(separator: ", ")) but the rules defined are "
+                            + defined.joined(separator: ", "), at: "order",
+                        notes: ["every defined entry rule must appear in 'order', and only those"])
+                }
+                return value
             })
         let exits = r.optional(
             "exits",
@@ -337,15 +346,6 @@ public struct StrategySpec: Sendable, Hashable {
             }) ?? Exits(long: nil, short: nil)
         if !r.isDescribing, entries.long == nil, entries.short == nil {
             r.report(.emptyRule, "a strategy needs an entry rule for 'long' or 'short'", at: "entries")
-        } else if !r.skipsCrossChecks {
-            let defined = [entries.long != nil ? "long" : nil, entries.short != nil ? "short" : nil].compactMap { $0 }
-            if Set(entries.order) != Set(defined) {
-                r.report(
-                    .conflictingValues,
-                    "'entries.order' lists \(entries.order.joined(separator: ", ")) but the rules defined are "
-                        + defined.joined(separator: ", "), at: "entries",
-                    notes: ["every defined entry rule must appear in 'order', and only those"])
-            }
         }
         return StrategySpec(
             enabled: r.optional("enabled", .bool("Whether the strategy trades."), default: true),

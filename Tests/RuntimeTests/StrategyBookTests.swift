@@ -193,6 +193,17 @@ import Testing
         #expect(evaluation.outcomes.map(\.result) == [.policy("entry_cooldown")])
     }
 
+    @Test func anOppositeEntryWaitsForTheMinimumHold() {
+        // Short conditions hold at rsi 20 too; while long inside min_hold, the short may not close and reverse it.
+        var book = StrategyBook(Self.compile(
+            "  overlays: {min_hold_seconds: 300}", extraEntries: "    short: {when: [rsi14 < 40], confidence: {base: 0.5}}\n"))
+        Self.entered(&book)
+        let early = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 100, price: "100"))
+        #expect(early.decision == nil)
+        #expect(early.outcomes.map(\.result) == [.failedCondition(0), .skippedHeldDirection, .policy("min_hold")])
+        #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 300, price: "100")).decision?.action == .sell)
+    }
+
     @Test func unknownEquitySizesACappedEntryToZero() {
         var book = StrategyBook(Self.compile("", sizing: ", max_position_fraction_of_equity: 0.5"))
         let signal = SignalContext(

@@ -109,12 +109,21 @@ import Testing
         #expect(again.clientOrderID == decision.clientOrderID)
     }
 
-    @Test func sizingRespectsTheEquityFractionNetOfThePosition() throws {
-        // 0.08 × $100,000 = $8,000 room; holding 75 shares at $100 leaves $500 → 5 shares of a short entry.
+    @Test func sizingRespectsTheEquityFractionOfTheResultingPosition() throws {
         let short = Self.signal(ema12: 100, ema26: 100.5, macd: -0.01, rsi: 40)
-        let decision = try #require(Self.evaluate(short, position: StrategyPosition(quantity: Decimal(75))).decision)
-        #expect(decision.action == .sell)
-        #expect(decision.quantity == Decimal(5))
+        func quantity(position: Decimal, equity: Decimal) throws -> Decimal {
+            let decision = StrategyEvaluator.evaluate(
+                Self.strategy, symbol: Self.aapl, eventTime: 1_767_364_200_000_000_000, features: short,
+                context: Self.context, position: StrategyPosition(quantity: position),
+                sizing: SizingContext(price: Decimal(100), equity: equity)).decision
+            return try #require(decision).quantity
+        }
+        // Flat, $5,000 equity: 0.08 × 5,000 = $400 → 4 shares, below the $1,000 budget's 10.
+        #expect(try quantity(position: .zero, equity: Decimal(5_000)) == Decimal(4))
+        // Flat, $100,000 equity: the $1,000 budget binds → 10 shares.
+        #expect(try quantity(position: .zero, equity: Decimal(100_000)) == Decimal(10))
+        // Long 3 at $5,000 equity: selling closes 3 and may open up to 4 short → 7 (budget 10).
+        #expect(try quantity(position: Decimal(3), equity: Decimal(5_000)) == Decimal(7))
     }
 
     @Test func heldDirectionIsNotReentered() {

@@ -192,7 +192,7 @@ import Testing
     @Test func unusedValuesAreWarned() {
         let found = self.diagnostics(values: "  values: {spare: rsi14 > 1}\n", when: "rsi14 < 30")
         #expect(found.map(\.code) == [.unusedParameter])
-        #expect(found.first?.message == "value 'spare' is not used by any rule")
+        #expect(found.first?.message == "value 'spare' is not used by any expression")
     }
 
     @Test func parameterAndFeatureNamesMayNotClash() {

@@ -279,7 +279,8 @@ func strategy(_ spec: String) -> String {
     @Test func entryOrderMustListExactlyTheDefinedRules() {
         let missing = decodeSpecs(strategy("  entries:\n    order: [short]\n" + Self.long + Self.short)).1
         #expect(missing.map(\.code) == [.conflictingValues])
-        #expect(missing.first?.message == "'entries.order' lists short but the rules defined are long, short")
+        #expect(missing.first?.message == "'order' lists short but the rules defined are long, short")
+        #expect(missing.first?.span.start == SourceLocation(line: 10, column: 12))
         let extra = decodeSpecs(strategy("  entries:\n    order: [long, short]\n" + Self.long)).1
         #expect(extra.map(\.code) == [.conflictingValues])
         #expect(decodeSpecs(strategy("  entries:\n" + Self.short + Self.long)).1.isEmpty)

@@ -115,9 +115,13 @@ public struct StrategyBook: Sendable {
             }
             var result = Self.check(rule, &evaluation)
             if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
+            // Entering against a held position closes it first, so it obeys the same hold and profit rules as exits.
+            if result == .fired, let held = state.held, let blocked = self.signalExitBlock(held, state, signal) {
+                result = .policy(blocked)
+            }
             let confidence = Self.confidence(rule, &evaluation)
             let multiplier = result == .fired ? self.notionalMultiplier(confidence, &evaluation) : .zero
-            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, multiplier: multiplier) : .zero
+            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, direction: rule.direction, multiplier: multiplier) : .zero
             if result == .fired, quantity <= .zero { result = .sizedToZero }
             outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
             switch result {
@@ -328,24 +332,25 @@ public struct StrategyBook: Sendable {
         return Decimal(units: Int64((clamped * 10_000).rounded(.down)) * 100_000)
     }
 
-    /// The notional budget × multiplier (capped by the equity fraction, net of the current position) ÷ price,
-    /// rounded down to the share step.
-    func entryQuantity(_ state: SymbolState, _ sizing: SizingContext, multiplier: Decimal = Decimal(1)) -> Decimal {
-        guard sizing.price > .zero else { return .zero }
-        var budget = self.strategy.maxNotionalUSD.multiplied(by: multiplier, rounding: .down) ?? .zero
+    /// The entry quantity: the notional budget × multiplier ÷ price, rounded down to the share step, and no more
+    /// than keeps the resulting position within the equity-fraction cap. Same-direction entries never happen (no
+    /// pyramiding), so the cap bounds a fresh position, or what remains after an opposite entry closes the held one.
+    func entryQuantity(
+        _ state: SymbolState, _ sizing: SizingContext, direction: PlanRule.Direction, multiplier: Decimal = Decimal(1)
+    ) -> Decimal {
+        guard sizing.price > .zero,
+            let budget = self.strategy.maxNotionalUSD.multiplied(by: multiplier, rounding: .down),
+            var quantity = budget.divided(by: sizing.price, rounding: .down)
+        else { return .zero }
         if let fraction = self.strategy.maxPositionFractionOfEquity {
             // Without equity the cap cannot be checked: size to zero rather than trade uncapped.
-            guard let equity = sizing.equity, let cap = equity.multiplied(by: fraction, rounding: .down) else {
-                return .zero
-            }
-            let held = state.quantity.magnitude.multiplied(by: sizing.price, rounding: .up) ?? .zero
-            let room = cap.subtracting(held) ?? .zero
-            budget = min(budget, max(room, .zero))
+            guard let equity = sizing.equity, let cap = equity.multiplied(by: fraction, rounding: .down),
+                let capShares = cap.divided(by: sizing.price, rounding: .down)
+            else { return .zero }
+            let closing = state.held != nil && state.held != direction ? state.quantity.magnitude : .zero
+            quantity = min(quantity, capShares.adding(closing) ?? capShares)
         }
-        guard let raw = budget.divided(by: sizing.price, rounding: .down),
-            let quantity = raw.rounded(toMultipleOf: sizing.stepShares, rule: .down)
-        else { return .zero }
-        return quantity
+        return quantity.rounded(toMultipleOf: sizing.stepShares, rule: .down) ?? .zero
     }
 
     private func decision(
