@@ -13,8 +13,9 @@ public struct FeatureSchema: Sendable {
 
     public func contains(_ name: String) -> Bool { self.lookup.contains(name) }
 
-    /// Session clock values every strategy may read.
-    public static let sessionNames = ["minutes_after_open", "minutes_before_close"]
+    /// Clock values every strategy may read: minutes after the New York open and before the close (exact, missing
+    /// outside a session), and the UTC minute of day of the event (Torghut's clock, for `parity: torghut`).
+    public static let sessionNames = ["minutes_after_open", "minutes_before_close", "utc_minute_of_day"]
 }
 
 /// Type-checks expressions and inlines parameters (as numbers) and named values (as their expressions), so the

@@ -72,6 +72,43 @@ import Testing
         #expect(try run() == first)
     }
 
+    /// A plan whose only rule reads the three clock names, compiled from text.
+    static func clockPlan(_ condition: String) throws -> ExecutionPlan {
+        let text = """
+            apiVersion: torghut.dev/v1
+            kind: Strategy
+            metadata: {name: clock}
+            spec:
+              timeframe: 1Sec
+              universe: u
+              entries: {long: {when: ["\(condition)"], confidence: {base: 0.5}}}
+              sizing: {max_notional_usd: 1000}
+            ---
+            apiVersion: torghut.dev/v1
+            kind: Universe
+            metadata: {name: u}
+            spec: {symbols: [AAPL]}
+
+            """
+        let (documents, _) = YAMLLoader().load(SourceFile(path: "c.yaml", text: text))
+        let session = DecodeSession()
+        let output = PlanCompiler(features: .catalog).compile(documents.compactMap { SpecDocument.decode($0, in: session) })
+        #expect(output.diagnostics.isEmpty && session.diagnostics.items.isEmpty)
+        return output.plan
+    }
+
+    @Test(arguments: [
+        // 15:15:30 UTC on 2026-01-02 (EST) is 10:15:30 New York: 45.5 minutes after the open, 344.5 before the close.
+        ("utc_minute_of_day >= 915.5", 30, true), ("utc_minute_of_day >= 915.5", 29, false),
+        ("minutes_after_open >= 45.5", 30, true), ("minutes_after_open >= 45.5", 29, false),
+        ("minutes_before_close <= 344.5", 30, true), ("minutes_before_close <= 344.5", 29, false),
+    ])
+    func runnerClockIsExact(_ condition: String, _ second: Int64, _ fires: Bool) throws {
+        var runner = try PlanRunner(plan: try Self.clockPlan(condition))
+        let decisions = runner.process(Self.record(second: second, close: 100, macd: 0, rsi: 50), equity: nil).decisions
+        #expect(decisions.isEmpty != fires, "\(condition) at +\(second) s")
+    }
+
     @Test func pricesBecomeDecimalsByRoundingNotText() {
         #expect(PlanRunner.decimal(125.5) == Decimal("125.5"))
         #expect(PlanRunner.decimal(0.1) == Decimal("0.1"))

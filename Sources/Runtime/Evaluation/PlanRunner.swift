@@ -55,7 +55,9 @@ public struct PlanRunner: Sendable {
         if needsParity { self.parityFeatures.update(symbol: symbolID, signal: signal, session: session, into: &parityVector) }
         guard let symbol = Symbol(signal.symbol) else { return [] }
         // Exact (fractional) minutes: flooring would let a 10-minute flatten fire with 10:59 left.
-        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil)
+        var clock = EvaluationContext(
+            minutesAfterOpen: nil, minutesBeforeClose: nil,
+            utcMinuteOfDay: Double(Timestamp.utcNanosOfDay(of: signal.eventTime)) / 60_000_000_000)
         if let session, signal.eventTime >= session.open, signal.eventTime < session.close {
             clock.minutesAfterOpen = Double(signal.eventTime - session.open) / 60_000_000_000
             clock.minutesBeforeClose = Double(session.close - signal.eventTime) / 60_000_000_000

@@ -15,6 +15,7 @@ public struct RuleProgram: Sendable {
         case feature(slot: Int, optional: Bool)
         case minutesAfterOpen
         case minutesBeforeClose
+        case utcMinuteOfDay
         /// The firing rule's confidence (sizing expressions only).
         case confidence
         case negate(Int)
@@ -54,6 +55,7 @@ public struct RuleProgram: Sendable {
         case .boolean(let value): operation = .boolean(value)
         case .name("minutes_after_open", _): operation = .minutesAfterOpen
         case .name("minutes_before_close", _): operation = .minutesBeforeClose
+        case .name("utc_minute_of_day", _): operation = .utcMinuteOfDay
         case .name("confidence", _): operation = .confidence
         case .name(let name, let optional):
             guard let id = FeatureCatalog.named(name) else { throw ResolutionError(description: "unknown feature '\(name)'") }
@@ -117,11 +119,16 @@ public struct EvaluationContext: Sendable {
     public var minutesAfterOpen: Double?
     public var minutesBeforeClose: Double?
     public var confidence: Double?
+    /// Exact minutes since 00:00 UTC of the event.
+    public var utcMinuteOfDay: Double?
 
-    public init(minutesAfterOpen: Double?, minutesBeforeClose: Double?, confidence: Double? = nil) {
+    public init(
+        minutesAfterOpen: Double?, minutesBeforeClose: Double?, confidence: Double? = nil, utcMinuteOfDay: Double? = nil
+    ) {
         self.minutesAfterOpen = minutesAfterOpen
         self.minutesBeforeClose = minutesBeforeClose
         self.confidence = confidence
+        self.utcMinuteOfDay = utcMinuteOfDay
     }
 }
 
@@ -189,6 +196,7 @@ public struct ProgramEvaluation {
         case .minutesAfterOpen: return self.context.minutesAfterOpen.map(NumberValue.value) ?? .missing
         case .minutesBeforeClose: return self.context.minutesBeforeClose.map(NumberValue.value) ?? .missing
         case .confidence: return self.context.confidence.map(NumberValue.value) ?? .missing
+        case .utcMinuteOfDay: return self.context.utcMinuteOfDay.map(NumberValue.value) ?? .missing
         case .negate(let inner): return self.combine([inner]) { -$0[0] }
         case .arithmetic(let op, let left, let right):
             return self.combine([left, right]) { values in
