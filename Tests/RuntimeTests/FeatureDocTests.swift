@@ -24,7 +24,7 @@ import Glibc
         features, never slots, so the slot numbers below may change between versions without changing any plan hash. \
         A feature is *missing* when its inputs are absent or not finite; a comparison with a missing feature fails its \
         gate unless the name is written with `?`. Besides these, expressions may read `minutes_after_open` and \
-        `minutes_before_close` (New York regular session, from the market calendar).
+        `minutes_before_close` (New York regular session, from the market calendar) and `utc_minute_of_day`.
 
         Groups: `signal` fields of Torghut's `ta.signals` record; `derived` values of one record; `session` context \
         per symbol and New York session (opening range = first 30 minutes, recent window = last 30 signals); \
