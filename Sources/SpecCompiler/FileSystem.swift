@@ -93,6 +93,19 @@ public enum FileSystem {
         return .success(())
     }
 
+    /// Creates `path` and any missing parents (like `mkdir -p`).
+    public static func makeDirectories(_ path: String) -> Result<Void, Failure> {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if Self.type(of: current) == .directory { continue }
+            if mkdir(current, 0o755) != 0, Self.type(of: current) != .directory {
+                return .failure(Failure(path: current, reason: Self.lastError()))
+            }
+        }
+        return .success(())
+    }
+
     public static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }

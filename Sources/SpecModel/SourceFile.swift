@@ -50,3 +50,23 @@ public struct SourceFile: Sendable {
         return SourceLocation(line: low + 1, column: column)
     }
 }
+
+extension SourceFile {
+    /// The byte offset of a location (line 1-based, column in Unicode scalars), clamped to the line's end.
+    public func byteOffset(of location: SourceLocation) -> Int {
+        guard location.line >= 1 else { return 0 }
+        var line = 1
+        var index = 0
+        while line < location.line, index < self.bytes.count {
+            if self.bytes[index] == UInt8(ascii: "\n") { line += 1 }
+            index += 1
+        }
+        var column = 1
+        while column < location.column, index < self.bytes.count, self.bytes[index] != UInt8(ascii: "\n") {
+            index += 1
+            while index < self.bytes.count, self.bytes[index] & 0xC0 == 0x80 { index += 1 }
+            column += 1
+        }
+        return index
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import SpecCompiler
+import SpecModel
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert configuration from the original Torghut into specs.",
+        subcommands: [ImportTorghutCatalog.self])
+}
+
+struct ImportTorghutCatalog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "torghut-catalog",
+        abstract: "Convert a Torghut strategy catalog (the torghut-strategy-config ConfigMap) into Strategy specs.",
+        discussion: """
+            Each catalog entry is matched by strategy_type to the family spec whose spec.family names it (the \
+            templates, by default specs/strategies); the template is copied with the entry's id, enabled flag, \
+            symbols, notional and params written over its values. Params the family spec does not define are \
+            dropped with a warning; fractions of equity above 1 are warned (SPEC027). Writes DIR/strategies/*.yaml.
+            """)
+
+    @Argument(help: "The ConfigMap or catalog file.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "Output directory.")
+    var output: String
+
+    @Option(help: "Directory of family specs used as templates.")
+    var templates: String = "specs/strategies"
+
+    func run() throws {
+        let importer = CatalogImporter(templateDirectory: self.templates)
+        guard case .success(let bytes) = FileSystem.read(self.file, limit: 16 << 20) else {
+            print("\(self.file): error[SPEC008]: cannot read the catalog")
+            throw ExitCode.invalidInput
+        }
+        let result = importer.importCatalog(SourceFile(path: self.file, bytes: bytes))
+        let renderer = DiagnosticRenderer(sources: [self.file: SourceFile(path: self.file, bytes: bytes)])
+        var out = ""
+        for diagnostic in importer.templateDiagnostics + result.diagnostics { out += renderer.text(diagnostic) }
+        let errors = (importer.templateDiagnostics + result.diagnostics).count { $0.severity == .error }
+        let directory = FileSystem.join(self.output, "strategies")
+        if errors == 0 {
+            if case .failure(let failure) = FileSystem.makeDirectories(directory) {
+                print("\(failure.path): error: cannot create: \(failure.reason)")
+                throw ExitCode.invalidInput
+            }
+            for (name, text) in result.files {
+                if case .failure(let failure) = FileSystem.write(FileSystem.join(directory, name), Array(text.utf8)) {
+                    print("\(failure.path): error: cannot write: \(failure.reason)")
+                    throw ExitCode.invalidInput
+                }
+            }
+        }
+        let warnings = (importer.templateDiagnostics + result.diagnostics).count { $0.severity == .warning }
+        out += errors == 0
+            ? "imported \(plural(result.files.count, "strategy")) into \(directory), \(plural(warnings, "warning"))\n"
+            : "not imported: \(plural(errors, "error")), \(plural(warnings, "warning"))\n"
+        print(out, terminator: "")
+        if errors > 0 { throw ExitCode.invalidInput }
+    }
+}
