@@ -3,13 +3,14 @@ import SpecCompiler
 import SpecModel
 import Testing
 
-/// The plan over a hand-built stream of `ta.signals` records, as the simulator and live runtime will drive it.
+/// The plan over a hand-built stream of `ta.signals` records, as the simulator and live runtime will drive it. The
+/// plan is the aded76ac0f TSMOM tree (examples/torghut-aded76ac0f): enabled, no window, $1000 per entry.
 @Suite struct PlanRunnerTests {
     static let plan: ExecutionPlan = {
         var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         components.removeLast(3)
         let (_, output) = SpecTreeLoader().loadAndCompile(
-            paths: [components.joined(separator: "/") + "/specs"], features: .catalog)
+            paths: [components.joined(separator: "/") + "/examples/torghut-aded76ac0f"], features: .catalog)
         return output!.plan
     }()
 

@@ -3,15 +3,16 @@ import SpecCompiler
 import SpecModel
 import Testing
 
-/// Compiles the bundled TSMOM spec the way `torghut compile` does and evaluates hand-built signals against Torghut's
-/// documented rule (reference 01 §2.3, 1-second profile deployed at aded76ac0f).
+/// Compiles the aded76ac0f TSMOM tree (examples/torghut-aded76ac0f) the way `torghut compile` does and evaluates
+/// hand-built signals against Torghut's documented rule (reference 01 §2.3, 1-second profile deployed at aded76ac0f).
 @Suite struct TSMOMEvaluationTests {
     static let strategy: CompiledStrategy = {
         var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         components.removeLast(3)
         let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(paths: [root + "/specs"], features: .catalog)
-        precondition(!tree.hasErrors, "bundled specs must compile: \(tree.diagnostics)")
+        let (tree, output) = SpecTreeLoader().loadAndCompile(
+            paths: [root + "/examples/torghut-aded76ac0f"], features: .catalog)
+        precondition(!tree.hasErrors, "the aded76ac0f example must compile: \(tree.diagnostics)")
         let plan = output!.plan.strategies.first { $0.id.rawValue == "intraday_tsmom_v1@prod" }!
         return try! CompiledStrategy(plan)
     }()

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PlanHashTests {
     static let tsmom: String = {
-        guard case .success(let bytes) = FileSystem.read(TestPaths.path("specs/strategies/intraday-tsmom.yaml"), limit: 1 << 20)
+        guard case .success(let bytes) = FileSystem.read(TestPaths.path("examples/torghut-aded76ac0f/strategies/intraday-tsmom.yaml"), limit: 1 << 20)
         else { return "" }
         return String(decoding: bytes, as: UTF8.self)
     }()

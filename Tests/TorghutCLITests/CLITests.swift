@@ -45,14 +45,14 @@ struct CLI {
     @Test func bundledSpecsAreValid() throws {
         let result = try CLI.run(["validate", "specs"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("valid: 3 documents in 3 files, 0 errors, 4 warnings\n"))
+        #expect(result.stdout.hasSuffix("valid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
         #expect(result.stdout.components(separatedBy: "warning[SPEC027]").count == 5)
     }
 
     @Test func defaultDirectoryIsSpecs() throws {
         let result = try CLI.run(["validate"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("valid: 3 documents in 3 files, 0 errors, 4 warnings\n"))
+        #expect(result.stdout.hasSuffix("valid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
     }
 
     @Test func unknownKeyExitsTwoWithTheExactDiagnostic() throws {
@@ -196,6 +196,6 @@ struct CLI {
         let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
         let output = try CLI.run(["validate", "specs"]).stdout
         let firstFour = output.split(separator: "\n", omittingEmptySubsequences: false).prefix(4).joined(separator: "\n")
-        #expect(readme.contains(firstFour + "\n...\nvalid: 3 documents in 3 files, 0 errors, 4 warnings\n"))
+        #expect(readme.contains(firstFour + "\n...\nvalid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
     }
 }
