@@ -121,8 +121,8 @@ public struct CatalogImporter {
                     Diagnostic(.missingKey, "the \(family) template has no \(what) to set", at: .file(template.file.path)))
                 return
             }
-            var span = node.span
-            if case .sequence(let items) = node.content, let last = items.last { span.end = last.span.end }
+            // A flow list's span runs from '[' through ']', so the whole list is replaced.
+            let span = node.span
             if case .sequence = node.content, !(Self.isFlow(node, in: template.file)) {
                 diagnostics.append(
                     Diagnostic(.unsupportedYAML, "template \(what) must be a flow list ([A, B])", at: node.span))
@@ -142,7 +142,19 @@ public struct CatalogImporter {
             case .scalar(let text, _): list = text.split(separator: ",").map { $0.trimmingSpaces }
             case .mapping: break
             }
-            replace(spec.flatMap { Self.child($0, "symbols") }, with: "[\(list.joined(separator: ", "))]", what: "symbols")
+            let flow = "[\(list.joined(separator: ", "))]"
+            if let existing = spec.flatMap({ Self.child($0, "symbols") }) {
+                replace(existing, with: flow, what: "symbols")
+            } else if let universe = spec.flatMap({ Self.pair($0, "universe") }), let keyStart = universe.key.span.start,
+                let valueEnd = universe.value.span.end
+            {
+                // The template trades its whole universe: add the subset on the line after `universe:`.
+                let next = SourceLocation(line: valueEnd.line + 1, column: 1)
+                let indent = String(repeating: " ", count: keyStart.column - 1)
+                edits.append((SourceSpan(file: template.file.path, start: next, end: next), "\(indent)symbols: \(flow)\n"))
+            } else {
+                replace(nil, with: flow, what: "symbols")
+            }
         }
         if let notional = Self.child(entry, "max_notional_per_trade").flatMap(Self.text), let value = Decimal(notional) {
             replace(spec.flatMap { Self.child($0, "sizing") }.flatMap { Self.child($0, "max_notional_usd") },
@@ -160,7 +172,26 @@ public struct CatalogImporter {
         }
         let templateParams = spec.flatMap { Self.child($0, "params") }
         if case .mapping(let pairs)? = Self.child(entry, "params")?.content {
+            let values = Dictionary(pairs.compactMap { pair in Self.text(pair.value).map { (pair.keyText, $0) } },
+                                    uniquingKeysWith: { a, _ in a })
             for pair in pairs {
+                if templateParams.flatMap({ Self.child($0, pair.keyText) }) == nil,
+                    let mapped = Self.mapShared(pair, values: values, spec: spec)
+                {
+                    switch mapped {
+                    case .edits(let list): edits.append(contentsOf: list)
+                    case .dropped(let reason):
+                        diagnostics.append(
+                            Diagnostic(.unknownKey, "param '\(pair.keyText)' is not imported: \(reason)", at: pair.key.span,
+                                       severity: .warning))
+                    case .missingInTemplate(let field):
+                        diagnostics.append(
+                            Diagnostic(
+                                .unknownKey, "param '\(pair.keyText)' maps to \(field), which the \(family) spec does not set",
+                                at: pair.key.span, severity: .warning, notes: ["add the field to the family spec to import it"]))
+                    }
+                    continue
+                }
                 guard let target = templateParams.flatMap({ Self.child($0, pair.keyText) }) else {
                     diagnostics.append(
                         Diagnostic(
@@ -185,6 +216,90 @@ public struct CatalogImporter {
         let header = "# Imported from the Torghut catalog entry '\(id)' (strategy_type \(type)) by torghut import.\n"
         let name = id.replacing("@", with: "-").replacing("_", with: "-") + ".yaml"
         return (name, header + String(decoding: bytes, as: UTF8.self))
+    }
+
+    // MARK: Torghut's shared machinery (reference 01 Appendix A.2)
+
+    enum Mapped {
+        case edits([(SourceSpan, String)])
+        case dropped(String)
+        case missingInTemplate(String)
+    }
+
+    /// Torghut's shared parameter names and where they live in a Strategy spec.
+    static let sharedFields: [String: [String]] = [
+        "long_stop_loss_bps": ["overlays", "stop_loss", "loss_bps"],
+        "long_stop_loss_spread_bps_multiplier": ["overlays", "stop_loss", "spread_bps_multiplier"],
+        "long_stop_loss_volatility_bps_multiplier": ["overlays", "stop_loss", "volatility_bps_multiplier"],
+        "long_trailing_stop_activation_profit_bps": ["overlays", "trailing_stop", "activation_profit_bps"],
+        "long_trailing_stop_drawdown_bps": ["overlays", "trailing_stop", "drawdown", "drawdown_bps"],
+        "long_trailing_stop_spread_bps_multiplier": ["overlays", "trailing_stop", "drawdown", "spread_bps_multiplier"],
+        "long_trailing_stop_volatility_bps_multiplier": [
+            "overlays", "trailing_stop", "drawdown", "volatility_bps_multiplier",
+        ],
+        "min_hold_seconds": ["overlays", "min_hold_seconds"],
+        "max_hold_seconds": ["overlays", "max_hold_seconds"],
+        "min_signal_exit_profit_bps": ["overlays", "min_signal_exit_profit_bps"],
+        "entry_cooldown_seconds": ["trade_policy", "entry_cooldown_seconds"],
+        "exit_cooldown_seconds": ["trade_policy", "exit_cooldown_seconds"],
+        "max_concurrent_positions": ["trade_policy", "max_concurrent_positions"],
+        "max_entries_per_session": ["trade_policy", "max_entries_per_session"],
+        "max_stop_loss_exits_per_session": ["trade_policy", "max_stop_loss_exits_per_session"],
+        "max_negative_exits_per_session": ["trade_policy", "max_negative_exits_per_session"],
+        "stop_loss_lockout_seconds": ["trade_policy", "stop_loss_lockout_seconds"],
+        "negative_exit_lockout_seconds": ["trade_policy", "negative_exit_lockout_seconds"],
+        "negative_exit_loss_bps": ["trade_policy", "negative_exit_loss_bps"],
+    ]
+
+    /// Maps one of Torghut's shared params onto spec fields; nil when the name is not one of them.
+    static func mapShared(_ pair: YAMLPair, values: [String: String], spec: YAMLNode?) -> Mapped? {
+        let name = pair.keyText
+        func node(_ path: [String]) -> YAMLNode? {
+            var current = spec
+            for key in path { current = current.flatMap { Self.child($0, key) } }
+            return current
+        }
+        func decimal(_ key: String) -> Decimal? { values[key].flatMap { Decimal($0) } }
+        if let path = Self.sharedFields[name] {
+            guard let target = node(path) else { return .missingInTemplate(path.joined(separator: ".")) }
+            guard let value = decimal(name) else { return .dropped("not a number") }
+            return .edits([(target.span, value.description)])
+        }
+        switch name {
+        case "require_positive_price_for_signal_exit":
+            guard let target = node(["overlays", "require_profit_for_signal_exit"]) else {
+                return .missingInTemplate("overlays.require_profit_for_signal_exit")
+            }
+            return .edits([(target.span, values[name] == "true" ? "true" : "false")])
+        case "session_flatten_start_minute_utc":
+            // Torghut's clock: the close is 1200 UTC minutes (16:00 with the open fixed at 13:30 UTC).
+            guard let target = node(["overlays", "flatten_minutes_before_close"]) else {
+                return .missingInTemplate("overlays.flatten_minutes_before_close")
+            }
+            guard let minute = decimal(name) else { return .dropped("not a number") }
+            return .edits([(target.span, (Decimal(1200) - minute).description)])
+        case "entry_start_minute_utc", "entry_end_minute_utc", "min_entry_minutes_before_flatten":
+            // Windows: minutes after open = UTC minute − 810; the end is min(end, flatten − lead (default 15)).
+            let isStart = name == "entry_start_minute_utc"
+            guard isStart || name == "entry_end_minute_utc" else { return .edits([]) }
+            guard var minute = decimal(name) else { return .dropped("not a number") }
+            if !isStart, let flatten = decimal("session_flatten_start_minute_utc") {
+                let lead = decimal("min_entry_minutes_before_flatten") ?? Decimal(15)
+                minute = min(minute, flatten - lead)
+            }
+            let field = isStart ? "start_minutes_after_open" : "end_minutes_after_open"
+            let targets = ["long", "short"].compactMap { node(["entries", $0, "window", field]) }
+            guard !targets.isEmpty else { return .missingInTemplate("entries.*.window.\(field)") }
+            return .edits(targets.map { ($0.span, (minute - Decimal(810)).description) })
+        case "position_isolation_mode":
+            return .dropped("positions are always isolated per strategy here")
+        case "max_gross_exposure_pct_equity":
+            return .dropped("exposure caps belong in a RiskPolicy override (max_gross_exposure_fraction_of_equity)")
+        case "max_session_negative_exit_bps":
+            return .dropped("no field yet for a session's cumulative negative exit bps")
+        default:
+            return nil
+        }
     }
 
     // MARK: YAML helpers

@@ -54,7 +54,7 @@ struct ImportTorghutCatalog: ParsableCommand {
         }
         let warnings = (importer.templateDiagnostics + result.diagnostics).count { $0.severity == .warning }
         out += errors == 0
-            ? "imported \(plural(result.files.count, "strategy")) into \(directory), \(plural(warnings, "warning"))\n"
+            ? "imported \(plural(result.files.count, "strategy", "strategies")) into \(directory), \(plural(warnings, "warning"))\n"
             : "not imported: \(plural(errors, "error")), \(plural(warnings, "warning"))\n"
         print(out, terminator: "")
         if errors > 0 { throw ExitCode.invalidInput }

@@ -53,6 +53,6 @@ struct DiagnosticReport {
     }
 }
 
-func plural(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
+func plural(_ count: Int, _ noun: String, _ pluralForm: String? = nil) -> String {
+    "\(count) \(count == 1 ? noun : (pluralForm ?? noun + "s"))"
 }

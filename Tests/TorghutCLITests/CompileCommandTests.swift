@@ -105,3 +105,34 @@ import Testing
         #expect(refused.stdout.contains("error[PLAN008]"))
     }
 }
+
+@Suite struct ImportCommandTests {
+    @Test func importWritesSpecsThatValidate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let catalog = CLI.root.appendingPathComponent("../shared/fixtures/torghut-config/strategy-configmap-e551647657.yaml")
+        let result = try CLI.run(["import", "torghut-catalog", catalog.path, "-o", directory.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasSuffix("imported 7 strategies into \(directory.path)/strategies, 20 warnings\n"))
+        #expect(result.stdout.contains("warning[SPEC027]: 'breakout_continuation_long_v1@research' has max_position_pct_equity 10"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("strategies").path)
+        #expect(files.count == 7)
+        let validate = try CLI.run([
+            "validate", directory.path, "specs/universe",
+        ])
+        #expect(validate.status == 0)
+        #expect(validate.stdout.hasSuffix("valid: 8 documents in 8 files, 0 errors, 0 warnings\n"))
+    }
+
+    @Test func unknownFamilyExitsTwo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let catalog = directory.appendingPathComponent("c.yaml")
+        try "strategies:\n  - {strategy_id: x@y, strategy_type: nope}\n".write(to: catalog, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["import", "torghut-catalog", catalog.path, "-o", directory.appendingPathComponent("out").path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("error[SPEC021]: no family spec for strategy_type 'nope'"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+}
