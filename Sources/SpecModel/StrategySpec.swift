@@ -362,7 +362,10 @@ public struct StrategySpec: Sendable, Hashable {
                 "symbols", .list(.located(.symbol("A ticker.")), "Subset of the universe (empty: all of it)."),
                 default: []),
             parity: r.optional(
-                "parity", .choice(["native", "torghut"], "native, or torghut to reproduce the original's semantics."),
+                "parity",
+                .choice(
+                    ["native", "torghut"],
+                    "torghut: price from session VWAP first, and Torghut's fixed 13:30-20:00 UTC session clock."),
                 default: "native"),
             params: params.map { NamedDecimal(name: $0.key, value: $0.value) },
             values: values.map { NamedExpression(name: $0.key, expression: $0.value) },

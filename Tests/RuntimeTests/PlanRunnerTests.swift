@@ -74,7 +74,7 @@ import Testing
     }
 
     /// A plan whose only rule reads the three clock names, compiled from text.
-    static func clockPlan(_ condition: String) throws -> ExecutionPlan {
+    static func clockPlan(_ condition: String, extra: String = "") throws -> ExecutionPlan {
         let text = """
             apiVersion: torghut.dev/v1
             kind: Strategy
@@ -84,6 +84,7 @@ import Testing
               universe: u
               entries: {long: {when: ["\(condition)"], confidence: {base: 0.5}}}
               sizing: {max_notional_usd: 1000}
+            \(extra)
             ---
             apiVersion: torghut.dev/v1
             kind: Universe
@@ -108,6 +109,21 @@ import Testing
         var runner = try PlanRunner(plan: try Self.clockPlan(condition))
         let decisions = runner.process(Self.record(second: second, close: 100, macd: 0, rsi: 50), equity: nil).decisions
         #expect(decisions.isEmpty != fires, "\(condition) at +\(second) s")
+    }
+
+    /// 2026-01-02 is in EST: New York opens at 14:30 UTC, Torghut's fixed clock at 13:30 UTC.
+    @Test(arguments: [
+        ("native", "2026-01-02T14:00:00Z", false), ("torghut", "2026-01-02T14:00:00Z", true),
+        ("native", "2026-01-02T15:00:00Z", true), ("torghut", "2026-01-02T15:00:00Z", false),
+        ("torghut", "2026-01-01T14:00:00Z", true),  // a holiday: Torghut's clock has no calendar
+    ])
+    func parityStrategiesReadTorghutsFixedClock(_ parity: String, _ time: String, _ fires: Bool) throws {
+        var runner = try PlanRunner(plan: try Self.clockPlan("minutes_after_open in [30, 59]", extra: "  parity: \(parity)"))
+        let instant = try #require(Timestamp.parse(time))
+        let record = SignalRecord(
+            ingestTime: instant, eventTime: instant, symbol: "AAPL", seq: 1, timeframe: .oneSecond, rsi14: 50,
+            vwap: .init(session: 100, w5m: nil), close: 100)
+        #expect(runner.process(record, equity: nil).decisions.isEmpty != fires, "\(parity) at \(time)")
     }
 
     @Test func pricesBecomeDecimalsByRoundingNotText() {

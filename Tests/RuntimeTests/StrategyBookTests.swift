@@ -226,6 +226,20 @@ import Testing
         #expect(book.negativeExitsThisSession == 1)
     }
 
+    @Test func aFillInANewSessionStartsItsCounters() {
+        var book = StrategyBook(Self.compile("  trade_policy: {max_entries_per_session: 1}"))
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(1), price: Decimal(100), time: Self.open,
+                       session: Self.day)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(1), price: Decimal(100), time: Self.open + 1,
+                       session: Self.day)
+        #expect(book.entriesThisSession == 1)
+        let next = CivilDate(year: 2026, month: 1, day: 5)
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(1), price: Decimal(100),
+                       time: Self.open + 86_400_000_000_000 * 3, session: next)
+        #expect(book.session == next)
+        #expect(book.entriesThisSession == 1)
+    }
+
     @Test func averageEntryPriceFollowsAddedFills() {
         var book = StrategyBook(Self.compile(""))
         book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.open)

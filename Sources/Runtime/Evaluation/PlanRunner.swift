@@ -55,34 +55,49 @@ public struct PlanRunner: Sendable {
         if needsParity { self.parityFeatures.update(symbol: symbolID, signal: signal, session: session, into: &parityVector) }
         guard let symbol = Symbol(signal.symbol) else { return [] }
         // Exact (fractional) minutes: flooring would let a 10-minute flatten fire with 10:59 left.
-        var clock = EvaluationContext(
-            minutesAfterOpen: nil, minutesBeforeClose: nil,
-            utcMinuteOfDay: Double(Timestamp.utcNanosOfDay(of: signal.eventTime)) / 60_000_000_000)
+        let utcMinute = Double(Timestamp.utcNanosOfDay(of: signal.eventTime)) / 60_000_000_000
+        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil, utcMinuteOfDay: utcMinute)
         if let session, signal.eventTime >= session.open, signal.eventTime < session.close {
             clock.minutesAfterOpen = Double(signal.eventTime - session.open) / 60_000_000_000
             clock.minutesBeforeClose = Double(session.close - signal.eventTime) / 60_000_000_000
         }
+        let parityClock = Self.torghutClock(utcMinute: utcMinute)
         var results: [StrategyResult] = []
         for index in self.books.indices {
             let strategy = self.books[index].strategy
             guard strategy.enabled, strategy.timeframe == signal.timeframe.rawValue, strategy.symbols.contains(symbol)
             else { continue }
             let features = self.parity[index] ? parityVector : self.vector
+            let strategyClock = self.parity[index] ? parityClock : clock
             guard let price = features[.price].flatMap(Self.decimal), price > .zero else { continue }
             let context = SignalContext(
-                symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: clock,
+                symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: strategyClock,
                 sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
             results.append(StrategyResult(strategy: strategy.id, evaluation: self.books[index].evaluate(features, context)))
         }
         return results
     }
 
-    /// Records a fill for the strategy that decided it.
+    /// Records a fill for the strategy that decided it, counted in the session of the fill's time.
     public mutating func applyFill(_ decision: Decision, quantity: Decimal, price: Decimal, time: TimestampNanos) {
         guard let index = self.books.firstIndex(where: { $0.strategy.id == decision.strategy }) else { return }
         self.books[index].applyFill(
             symbol: decision.symbol, action: decision.action, quantity: quantity, price: price, time: time,
-            reason: decision.intent == .exit ? decision.reasons.first : nil)
+            reason: decision.intent == .exit ? decision.reasons.first : nil,
+            session: self.calendar.session(containing: time)?.date)
+    }
+
+    /// Torghut's session clock (`parity: torghut`): the open fixed at 13:30 UTC and the close at 20:00 UTC every
+    /// weekday, with no DST and no holiday or half-day table (reference 01 Appendix A.2).
+    static func torghutClock(utcMinute: Double) -> EvaluationContext {
+        let open = 810.0
+        let close = 1200.0
+        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil, utcMinuteOfDay: utcMinute)
+        if utcMinute >= open, utcMinute < close {
+            clock.minutesAfterOpen = utcMinute - open
+            clock.minutesBeforeClose = close - utcMinute
+        }
+        return clock
     }
 
     /// A feature price as an exact decimal: rounded to 10⁻⁹ (the decimal's resolution), never through text.

@@ -139,11 +139,13 @@ public struct StrategyBook: Sendable {
         return Evaluation(decision: nil, outcomes: outcomes)
     }
 
-    /// Records an executed order. `reason` is the exit's first reason code (`stop_loss` counts as a stop-loss exit).
+    /// Records an executed order. `reason` is the exit's first reason code (`stop_loss` counts as a stop-loss exit);
+    /// `session` is the New York date of the fill, so a fill that opens a session starts its counters afresh.
     public mutating func applyFill(
         symbol: Symbol, action: Decision.Action, quantity: Decimal, price: Decimal, time: TimestampNanos,
-        reason: String? = nil
+        reason: String? = nil, session: CivilDate? = nil
     ) {
+        self.rollSession(to: session)
         var state = self.state(of: symbol)
         let wasHeld = state.held
         let signed = action == .buy ? quantity : quantity.negated
