@@ -43,6 +43,10 @@ public struct CatalogImporter {
 
     public var families: [String] { self.templates.keys.sorted { $0.utf8Precedes($1) } }
 
+    /// `parity: torghut` in every imported spec: Torghut's fixed UTC clock and VWAP price, so the converted windows
+    /// mean exactly what they meant in the original.
+    public var parity: String?
+
     public func importCatalog(_ catalog: SourceFile) -> Output {
         var diagnostics: [Diagnostic] = []
         let (documents, yamlDiagnostics) = YAMLLoader().load(catalog)
@@ -132,6 +136,14 @@ public struct CatalogImporter {
         }
         replace(Self.child(template.root, "metadata").flatMap { Self.child($0, "name") }, with: identifier.rawValue,
                 what: "metadata.name")
+        if let parity = self.parity {
+            if let existing = spec.flatMap({ Self.child($0, "parity") }) {
+                replace(existing, with: parity, what: "parity")
+            } else if let insertion = Self.lineAfter("universe", in: spec) {
+                edits.append((SourceSpan(file: template.file.path, start: insertion.at, end: insertion.at),
+                              "\(insertion.indent)parity: \(parity)\n"))
+            }
+        }
         if let enabled = Self.child(entry, "enabled").flatMap(Self.text) {
             replace(spec.flatMap { Self.child($0, "enabled") }, with: enabled == "false" ? "false" : "true", what: "enabled")
         }
@@ -145,13 +157,10 @@ public struct CatalogImporter {
             let flow = "[\(list.joined(separator: ", "))]"
             if let existing = spec.flatMap({ Self.child($0, "symbols") }) {
                 replace(existing, with: flow, what: "symbols")
-            } else if let universe = spec.flatMap({ Self.pair($0, "universe") }), let keyStart = universe.key.span.start,
-                let valueEnd = universe.value.span.end
-            {
+            } else if let insertion = Self.lineAfter("universe", in: spec) {
                 // The template trades its whole universe: add the subset on the line after `universe:`.
-                let next = SourceLocation(line: valueEnd.line + 1, column: 1)
-                let indent = String(repeating: " ", count: keyStart.column - 1)
-                edits.append((SourceSpan(file: template.file.path, start: next, end: next), "\(indent)symbols: \(flow)\n"))
+                edits.append((SourceSpan(file: template.file.path, start: insertion.at, end: insertion.at),
+                              "\(insertion.indent)symbols: \(flow)\n"))
             } else {
                 replace(nil, with: flow, what: "symbols")
             }
@@ -303,6 +312,14 @@ public struct CatalogImporter {
     }
 
     // MARK: YAML helpers
+
+    /// Where to insert a new key of `mapping` on the line after `key`, with that key's indentation.
+    static func lineAfter(_ key: String, in mapping: YAMLNode?) -> (at: SourceLocation, indent: String)? {
+        guard let pair = mapping.flatMap({ Self.pair($0, key) }), let keyStart = pair.key.span.start,
+            let valueEnd = pair.value.span.end
+        else { return nil }
+        return (SourceLocation(line: valueEnd.line + 1, column: 1), String(repeating: " ", count: keyStart.column - 1))
+    }
 
     static func pair(_ node: YAMLNode, _ key: String) -> YAMLPair? {
         guard case .mapping(let pairs) = node.content else { return nil }

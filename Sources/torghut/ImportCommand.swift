@@ -28,8 +28,12 @@ struct ImportTorghutCatalog: ParsableCommand {
     @Option(help: "Directory of family specs used as templates.")
     var templates: String = "specs/strategies"
 
+    @Flag(help: "Write parity: torghut into every spec (Torghut's fixed UTC session clock and VWAP price).")
+    var torghutParity = false
+
     func run() throws {
-        let importer = CatalogImporter(templateDirectory: self.templates)
+        var importer = CatalogImporter(templateDirectory: self.templates)
+        if self.torghutParity { importer.parity = "torghut" }
         guard case .success(let bytes) = FileSystem.read(self.file, limit: 16 << 20) else {
             print("\(self.file): error[SPEC008]: cannot read the catalog")
             throw ExitCode.invalidInput

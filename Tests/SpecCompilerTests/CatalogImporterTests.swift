@@ -89,6 +89,15 @@ import Testing
         #expect(output.diagnostics.first?.span.start == SourceLocation(line: 8, column: 24))
     }
 
+    @Test func parityOptionWritesTorghutSemanticsIntoEverySpec() throws {
+        var importer = CatalogImporter(templateDirectory: TestPaths.path("specs/strategies"))
+        importer.parity = "torghut"
+        let output = importer.importCatalog(try Self.catalog("strategy-configmap-e551647657.yaml"))
+        #expect(output.files.count == 7)
+        let plan = try Self.compileImported(output.files, support: ["specs/universe/us-equities.yaml"])
+        #expect(plan.strategies.allSatisfy { $0.parity == "torghut" })
+    }
+
     @Test func editedValuesLandInTheTemplateText() throws {
         let importer = CatalogImporter(templateDirectory: TestPaths.path("examples/torghut-aded76ac0f/strategies"))
         let text = """
