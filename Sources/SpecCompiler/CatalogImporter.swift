@@ -258,6 +258,7 @@ public struct CatalogImporter {
         "stop_loss_lockout_seconds": ["trade_policy", "stop_loss_lockout_seconds"],
         "negative_exit_lockout_seconds": ["trade_policy", "negative_exit_lockout_seconds"],
         "negative_exit_loss_bps": ["trade_policy", "negative_exit_loss_bps"],
+        "max_session_negative_exit_bps": ["trade_policy", "max_session_negative_exit_bps"],
     ]
 
     /// Maps one of Torghut's shared params onto spec fields; nil when the name is not one of them.
@@ -304,8 +305,6 @@ public struct CatalogImporter {
             return .dropped("positions are always isolated per strategy here")
         case "max_gross_exposure_pct_equity":
             return .dropped("exposure caps belong in a RiskPolicy override (max_gross_exposure_fraction_of_equity)")
-        case "max_session_negative_exit_bps":
-            return .dropped("no field yet for a session's cumulative negative exit bps")
         default:
             return nil
         }

@@ -75,23 +75,30 @@ public struct PlanRule: Sendable, Hashable {
     public var conditions: [Expression]
     public var confidenceBase: Decimal
     public var bonuses: [(condition: Expression, add: Decimal)]
+    public var dynamicBonus: Expression?
     public var confidenceCap: Decimal
     public var reasons: [String]
 
     public static func == (a: PlanRule, b: PlanRule) -> Bool { a.canonicalValue == b.canonicalValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(self.canonicalValue) }
 
+    private var confidenceValue: [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "base": .decimal(self.confidenceBase),
+            "bonuses": .array(
+                self.bonuses.map { .object(["when": .string($0.condition.canonicalText), "add": .decimal($0.add)]) }),
+            "cap": .decimal(self.confidenceCap),
+        ]
+        if let dynamic = self.dynamicBonus { object["dynamic_bonus"] = .string(dynamic.canonicalText) }
+        return object
+    }
+
     var canonicalValue: JSONValue {
         var object: [String: JSONValue] = [
             "direction": .string(self.direction.rawValue),
             "mode": .string(self.mode.rawValue),
             "conditions": .array(self.conditions.map { .string($0.canonicalText) }),
-            "confidence": .object([
-                "base": .decimal(self.confidenceBase),
-                "bonuses": .array(
-                    self.bonuses.map { .object(["when": .string($0.condition.canonicalText), "add": .decimal($0.add)]) }),
-                "cap": .decimal(self.confidenceCap),
-            ]),
+            "confidence": .object(self.confidenceValue),
             "reasons": .array(self.reasons.map { .string($0) }),
         ]
         if let window = self.window {
@@ -117,7 +124,10 @@ public struct PlanStrategy: Sendable {
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
     public var notionalMultiplier: Expression?
+    public var maxNotionalMultiplier: Decimal = Decimal(1)
     public var overlays: StrategySpec.Overlays
+    /// The trailing stop's extra condition, inlined (the spec's own is kept in `overlays` only for its span).
+    public var trailingCondition: Expression?
     public var tradePolicy: StrategySpec.TradePolicy
     /// Parameter values as written (already inlined into the rules; kept for `explain`, outside the hash).
     public var params: [(name: String, value: Decimal)]
@@ -128,6 +138,9 @@ public struct PlanStrategy: Sendable {
             sizing["max_position_fraction_of_equity"] = .decimal(fraction)
         }
         if let multiplier = self.notionalMultiplier { sizing["notional_multiplier"] = .string(multiplier.canonicalText) }
+        if self.maxNotionalMultiplier != Decimal(1) {
+            sizing["max_notional_multiplier"] = .decimal(self.maxNotionalMultiplier)
+        }
         return .object([
             "id": .string(self.id.rawValue),
             "enabled": .bool(self.enabled),
@@ -138,12 +151,12 @@ public struct PlanStrategy: Sendable {
             "entries": .array(self.entries.map(\.canonicalValue)),
             "exits": .array(self.exits.map(\.canonicalValue)),
             "sizing": .object(sizing),
-            "overlays": Self.encode(self.overlays),
+            "overlays": Self.encode(self.overlays, trailingCondition: self.trailingCondition),
             "trade_policy": Self.encode(self.tradePolicy),
         ])
     }
 
-    private static func encode(_ overlays: StrategySpec.Overlays) -> JSONValue {
+    private static func encode(_ overlays: StrategySpec.Overlays, trailingCondition: Expression?) -> JSONValue {
         func threshold(_ value: StrategySpec.Overlays.Threshold) -> JSONValue {
             .object([
                 "bps": .decimal(value.bps), "spread_bps_multiplier": .decimal(value.spreadMultiplier),
@@ -155,9 +168,12 @@ public struct PlanStrategy: Sendable {
         ]
         if let stop = overlays.stopLoss { object["stop_loss"] = threshold(stop) }
         if let trailing = overlays.trailingStop {
-            object["trailing_stop"] = .object([
+            var value: [String: JSONValue] = [
                 "activation_profit_bps": .decimal(trailing.activationProfitBPS), "drawdown": threshold(trailing.drawdown),
-            ])
+            ]
+            if let condition = trailingCondition { value["when"] = .string(condition.canonicalText) }
+            if trailing.requireProfit { value["require_profit"] = .bool(true) }
+            object["trailing_stop"] = .object(value)
         }
         if let value = overlays.minHoldSeconds { object["min_hold_seconds"] = .integer(Int64(value)) }
         if let value = overlays.maxHoldSeconds { object["max_hold_seconds"] = .integer(Int64(value)) }
@@ -178,6 +194,7 @@ public struct PlanStrategy: Sendable {
             ("negative_exit_lockout_seconds", policy.negativeExitLockoutSeconds),
         ]
         for (key, value) in counts { if let value { object[key] = .integer(Int64(value)) } }
+        if let cap = policy.maxSessionNegativeExitBPS { object["max_session_negative_exit_bps"] = .decimal(cap) }
         return .object(object)
     }
 

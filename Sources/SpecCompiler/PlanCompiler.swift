@@ -112,11 +112,16 @@ public struct PlanCompiler: Sendable {
                     bonuses.append((expression, bonus.add))
                 }
             }
+            var dynamicBonus: Expression?
+            if let located = rule.confidence.dynamicBonus {
+                sourceMap.append(("\(path)/dynamic_bonus", DiagnosticRenderer.location(located.span)))
+                dynamicBonus = checker.check(located, expecting: .number, into: &diagnostics)?.0
+            }
             return PlanRule(
                 direction: direction,
                 window: rule.window.map { $0.startMinutesAfterOpen...$0.endMinutesAfterOpen },
                 mode: rule.mode, conditions: conditions, confidenceBase: rule.confidence.base, bonuses: bonuses,
-                confidenceCap: rule.confidence.cap, reasons: rule.reasons)
+                dynamicBonus: dynamicBonus, confidenceCap: rule.confidence.cap, reasons: rule.reasons)
         }
         var entries: [PlanRule] = []
         for direction in spec.entries.order {
@@ -133,6 +138,11 @@ public struct PlanCompiler: Sendable {
         }
         if let short = spec.exits.short, let compiled = rule(short, direction: .short, path: "\(base)/exits/short") {
             exits.append(compiled)
+        }
+        var trailingCondition: Expression?
+        if let located = spec.overlays.trailingStop?.condition {
+            sourceMap.append(("\(base)/overlays/trailing_stop/when", DiagnosticRenderer.location(located.span)))
+            trailingCondition = checker.check(located, expecting: .condition, into: &diagnostics)?.0
         }
         var multiplier: Expression?
         if let located = spec.sizing.notionalMultiplier {
@@ -173,7 +183,8 @@ public struct PlanCompiler: Sendable {
             id: id, enabled: spec.enabled, timeframe: spec.timeframe, parity: spec.parity, universe: spec.universe.value,
             symbols: symbols, entries: entries, exits: exits, maxNotionalUSD: spec.sizing.maxNotionalUSD,
             maxPositionFractionOfEquity: spec.sizing.maxPositionFractionOfEquity, notionalMultiplier: multiplier,
-            overlays: spec.overlays, tradePolicy: spec.tradePolicy,
+            maxNotionalMultiplier: spec.sizing.maxNotionalMultiplier, overlays: spec.overlays,
+            trailingCondition: trailingCondition, tradePolicy: spec.tradePolicy,
             params: spec.params.map { ($0.name.value, $0.value.value) })
     }
 

@@ -76,7 +76,11 @@ public enum PlanDecoder {
                 try Self.decimal($0, "max_position_fraction_of_equity", file)
             },
             notionalMultiplier: try sizing["notional_multiplier"].map { try Self.expression($0, file) },
+            maxNotionalMultiplier: try sizing["max_notional_multiplier"].map {
+                try Self.decimal($0, "max_notional_multiplier", file)
+            } ?? Decimal(1),
             overlays: try Self.overlays(try Self.object(object["overlays"], "overlays", file), file),
+            trailingCondition: try Self.trailingCondition(try Self.object(object["overlays"], "overlays", file), file),
             tradePolicy: try Self.tradePolicy(try Self.object(object["trade_policy"], "trade_policy", file), file),
             params: [])
     }
@@ -104,6 +108,7 @@ public enum PlanDecoder {
                 let item = try Self.object(bonus, "bonus", file)
                 return (try Self.expression(item["when"] ?? .null, file), try Self.decimal(item["add"], "add", file))
             },
+            dynamicBonus: try confidence["dynamic_bonus"].map { try Self.expression($0, file) },
             confidenceCap: try Self.decimal(confidence["cap"], "cap", file),
             reasons: try Self.array(object["reasons"], "reasons", file).map { try Self.string($0, "reason", file) })
     }
@@ -122,7 +127,8 @@ public enum PlanDecoder {
                 let item = try Self.object(value, "trailing_stop", file)
                 return .init(
                     activationProfitBPS: try Self.decimal(item["activation_profit_bps"], "activation_profit_bps", file),
-                    drawdown: try threshold(item["drawdown"]))
+                    drawdown: try threshold(item["drawdown"]),
+                    requireProfit: item["require_profit"] == .bool(true))
             },
             minHoldSeconds: try Self.optionalInt(object["min_hold_seconds"], file),
             maxHoldSeconds: try Self.optionalInt(object["max_hold_seconds"], file),
@@ -144,7 +150,15 @@ public enum PlanDecoder {
             maxNegativeExitsPerSession: try Self.optionalInt(object["max_negative_exits_per_session"], file),
             stopLossLockoutSeconds: try Self.optionalInt(object["stop_loss_lockout_seconds"], file),
             negativeExitLockoutSeconds: try Self.optionalInt(object["negative_exit_lockout_seconds"], file),
-            negativeExitLossBPS: try Self.decimal(object["negative_exit_loss_bps"], "negative_exit_loss_bps", file))
+            negativeExitLossBPS: try Self.decimal(object["negative_exit_loss_bps"], "negative_exit_loss_bps", file),
+            maxSessionNegativeExitBPS: try object["max_session_negative_exit_bps"].map {
+                try Self.decimal($0, "max_session_negative_exit_bps", file)
+            })
+    }
+
+    private static func trailingCondition(_ overlays: [String: JSONValue], _ file: SourceFile) throws -> Expression? {
+        guard case .object(let trailing)? = overlays["trailing_stop"], let condition = trailing["when"] else { return nil }
+        return try Self.expression(condition, file)
     }
 
     private static func universe(_ value: JSONValue, _ file: SourceFile) throws -> PlanUniverse {

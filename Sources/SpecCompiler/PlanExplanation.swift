@@ -33,12 +33,15 @@ public enum PlanExplanation {
                     }
                     var confidence = "    confidence \(rule.confidenceBase)"
                     for bonus in rule.bonuses { confidence += " + \(bonus.add) if \(bonus.condition.canonicalText)" }
+                    if let dynamic = rule.dynamicBonus { confidence += " + \(dynamic.canonicalText)" }
                     out += confidence + ", cap \(rule.confidenceCap)\n"
                     if !rule.reasons.isEmpty { out += "    reasons: \(rule.reasons.joined(separator: ", "))\n" }
                 }
             }
             out += "  sizing:    max notional \(strategy.maxNotionalUSD) USD per entry"
-            if let multiplier = strategy.notionalMultiplier { out += " × \(multiplier.canonicalText) (in [0, 1])" }
+            if let multiplier = strategy.notionalMultiplier {
+                out += " × \(multiplier.canonicalText) (in [0, \(strategy.maxNotionalMultiplier)])"
+            }
             if let fraction = strategy.maxPositionFractionOfEquity { out += ", position at most \(fraction) of equity" }
             out += "; quantity rounded down to the share step\n"
             let overlays = Self.overlayText(strategy.overlays)
@@ -69,7 +72,10 @@ public enum PlanExplanation {
         var parts: [String] = []
         if let stop = overlays.stopLoss { parts.append("stop loss at \(threshold(stop))") }
         if let trailing = overlays.trailingStop {
-            parts.append("trailing stop after +\(trailing.activationProfitBPS) bps, at \(threshold(trailing.drawdown))")
+            var text = "trailing stop after +\(trailing.activationProfitBPS) bps, at \(threshold(trailing.drawdown))"
+            if trailing.condition != nil { text += ", when its condition holds" }
+            if trailing.requireProfit { text += ", in profit only" }
+            parts.append(text)
         }
         if let value = overlays.minHoldSeconds { parts.append("min hold \(value) s") }
         if let value = overlays.maxHoldSeconds { parts.append("max hold \(value) s") }
@@ -89,7 +95,9 @@ public enum PlanExplanation {
             ("%d s lockout after a stop loss", policy.stopLossLockoutSeconds),
             ("%d s lockout after a losing exit", policy.negativeExitLockoutSeconds),
         ]
-        return items.compactMap { template, value in value.map { template.replacing("%d", with: String($0)) } }
+        var parts = items.compactMap { template, value in value.map { template.replacing("%d", with: String($0)) } }
+        if let cap = policy.maxSessionNegativeExitBPS { parts.append("no entries once losing exits sum to \(cap) bps") }
+        return parts
     }
 
     /// The parts of a plan's risk-policy JSON that the chain listing needs.

@@ -57,6 +57,9 @@ public struct StrategySpec: Sendable, Hashable {
     public struct Confidence: Sendable, Hashable {
         public var base: Decimal
         public var bonuses: [Bonus]
+        /// A number expression added after the fixed bonuses (rounded to 4 decimals; missing adds nothing), e.g. the
+        /// distance of a rank beyond its threshold.
+        public var dynamicBonus: LocatedExpression?
         public var cap: Decimal
 
         public struct Bonus: Sendable, Hashable {
@@ -80,9 +83,11 @@ public struct StrategySpec: Sendable, Hashable {
     public struct Sizing: Sendable, Hashable {
         public var maxNotionalUSD: Decimal
         public var maxPositionFractionOfEquity: Decimal?
-        /// Scales the budget per entry, e.g. by confidence or rank; may read `confidence`. Clamped to [0, 1] and
-        /// truncated to 4 decimals (Torghut's entry-notional multiplier).
+        /// Scales the budget per entry, e.g. by confidence or rank; may read `confidence`. Clamped to
+        /// [0, max_notional_multiplier] and truncated to 4 decimals (Torghut's entry-notional multiplier).
         public var notionalMultiplier: LocatedExpression?
+        /// Upper clamp of the multiplier (Torghut's entry_notional_max_multiplier; default 1).
+        public var maxNotionalMultiplier: Decimal
     }
 
     /// Exits that act on a held position whatever the signal rules say, checked before the signal exit.
@@ -115,10 +120,19 @@ public struct StrategySpec: Sendable, Hashable {
         public struct TrailingStop: Sendable, Hashable {
             public var activationProfitBPS: Decimal
             public var drawdown: Threshold
+            /// A condition that must also hold for the trailing exit (e.g. a loss of structure).
+            public var condition: LocatedExpression?
+            /// The trailing exit also needs a profit since entry (Torghut held it to the signal-exit profit rule).
+            public var requireProfit: Bool
 
-            public init(activationProfitBPS: Decimal, drawdown: Threshold) {
+            public init(
+                activationProfitBPS: Decimal, drawdown: Threshold, condition: LocatedExpression? = nil,
+                requireProfit: Bool = false
+            ) {
                 self.activationProfitBPS = activationProfitBPS
                 self.drawdown = drawdown
+                self.condition = condition
+                self.requireProfit = requireProfit
             }
         }
 
@@ -152,11 +166,14 @@ public struct StrategySpec: Sendable, Hashable {
         public var negativeExitLockoutSeconds: Int?
         /// A loss smaller than this (in bps) does not count as a negative exit.
         public var negativeExitLossBPS: Decimal
+        /// No entries once the losses of this session's losing exits sum to this many bps.
+        public var maxSessionNegativeExitBPS: Decimal?
 
         public init(
             entryCooldownSeconds: Int?, exitCooldownSeconds: Int?, maxConcurrentPositions: Int?,
             maxEntriesPerSession: Int?, maxStopLossExitsPerSession: Int?, maxNegativeExitsPerSession: Int?,
-            stopLossLockoutSeconds: Int?, negativeExitLockoutSeconds: Int?, negativeExitLossBPS: Decimal
+            stopLossLockoutSeconds: Int?, negativeExitLockoutSeconds: Int?, negativeExitLossBPS: Decimal,
+            maxSessionNegativeExitBPS: Decimal? = nil
         ) {
             self.entryCooldownSeconds = entryCooldownSeconds
             self.exitCooldownSeconds = exitCooldownSeconds
@@ -167,6 +184,7 @@ public struct StrategySpec: Sendable, Hashable {
             self.stopLossLockoutSeconds = stopLossLockoutSeconds
             self.negativeExitLockoutSeconds = negativeExitLockoutSeconds
             self.negativeExitLossBPS = negativeExitLossBPS
+            self.maxSessionNegativeExitBPS = maxSessionNegativeExitBPS
         }
 
         public static let none = TradePolicy(
@@ -202,7 +220,11 @@ public struct StrategySpec: Sendable, Hashable {
                             "activation_profit_bps",
                             .decimal("Best profit that arms the stop.", unit: "bps", min: .zero)),
                         drawdown: t.required(
-                            "drawdown", Self.threshold("Fall from the best price that exits.", bpsKey: "drawdown_bps")))
+                            "drawdown", Self.threshold("Fall from the best price that exits.", bpsKey: "drawdown_bps")),
+                        condition: t.optional(
+                            "when", .expression("A condition that must also hold, e.g. a loss of structure.")),
+                        requireProfit: t.optional(
+                            "require_profit", .bool("Exit only with a profit since entry."), default: false))
                 }),
             minHoldSeconds: r.optional("min_hold_seconds", seconds("Signal exits wait this long after entry.")),
             maxHoldSeconds: r.optional("max_hold_seconds", seconds("Exit after holding this long.")),
@@ -243,7 +265,10 @@ public struct StrategySpec: Sendable, Hashable {
                 "negative_exit_lockout_seconds", seconds("No entry in the symbol for this long after a losing exit.")),
             negativeExitLossBPS: r.optional(
                 "negative_exit_loss_bps",
-                .decimal("Losses smaller than this are not negative exits.", unit: "bps", min: .zero), default: .zero))
+                .decimal("Losses smaller than this are not negative exits.", unit: "bps", min: .zero), default: .zero),
+            maxSessionNegativeExitBPS: r.optional(
+                "max_session_negative_exit_bps",
+                .decimal("No entries once this session's losing exits sum to this loss.", unit: "bps", min: .zero)))
     }
 
     static let window = FieldKind<Window>.object("Entry window in minutes after the New York regular open.") { r in
@@ -270,6 +295,8 @@ public struct StrategySpec: Sendable, Hashable {
         let value = Confidence(
             base: r.required("base", .decimal("Confidence when the rule fires.", unit: "", min: .zero, max: Decimal(1))),
             bonuses: r.optional("bonuses", .records(bonus, "Conditional additions.")) ?? [],
+            dynamicBonus: r.optional(
+                "dynamic_bonus", .expression("A number expression added after the bonuses (missing adds nothing).")),
             cap: r.optional("cap", .decimal("Upper bound after bonuses.", unit: "", min: .zero, max: Decimal(1)),
                             default: Decimal(1)))
         if !r.skipsCrossChecks, value.cap < value.base {
@@ -382,7 +409,11 @@ public struct StrategySpec: Sendable, Hashable {
                             "max_position_fraction_of_equity", .fraction("Largest position as a fraction of equity.")),
                         notionalMultiplier: s.optional(
                             "notional_multiplier",
-                            .expression("Budget multiplier per entry (a number expression; may read confidence).")))
+                            .expression("Budget multiplier per entry (a number expression; may read confidence).")),
+                        maxNotionalMultiplier: s.optional(
+                            "max_notional_multiplier",
+                            .decimal("Upper clamp of notional_multiplier.", unit: "multiple", min: .zero, minExclusive: true),
+                            default: Decimal(1)))
                 }),
             overlays: r.optional("overlays", Self.overlays) ?? .none,
             tradePolicy: r.optional("trade_policy", Self.tradePolicy) ?? .none)

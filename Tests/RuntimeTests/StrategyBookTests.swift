@@ -5,7 +5,10 @@ import Testing
 
 /// Overlays and trade policy over hand-built signal sequences with assumed fills.
 @Suite struct StrategyBookTests {
-    static func compile(_ spec: String, sizing: String = "", extraEntries: String = "") -> CompiledStrategy {
+    static func compile(
+        _ spec: String, sizing: String = "", extraEntries: String = "",
+        confidence: String = "{base: 0.6}"
+    ) -> CompiledStrategy {
         let text = """
             apiVersion: torghut.dev/v1
             kind: Strategy
@@ -14,7 +17,7 @@ import Testing
               timeframe: 1Sec
               universe: u
               entries:
-                long: {when: [rsi14 < 30], confidence: {base: 0.6}, reasons: [oversold]}
+                long: {when: [rsi14 < 30], confidence: \(confidence), reasons: [oversold]}
             \(extraEntries)  exits:
                 long: {when: [rsi14 > 70], confidence: {base: 0.55}, reasons: [overbought]}
               sizing: {max_notional_usd: 1000\(sizing)}
@@ -238,6 +241,58 @@ import Testing
                        time: Self.open + 86_400_000_000_000 * 3, session: next)
         #expect(book.session == next)
         #expect(book.entriesThisSession == 1)
+    }
+
+    @Test func dynamicBonusAddsAComputedAmountRoundedToFourPlacesThenCaps() {
+        var book = StrategyBook(Self.compile("", confidence: "{base: 0.55, dynamic_bonus: '(30 - rsi14) / 100', cap: 0.6}"))
+        // (30 − 27.12345) / 100 = 0.0287655 → 0.0288 → 0.5788.
+        #expect(book.evaluate(Self.features(rsi: 27.12345), Self.signal(seconds: 0, price: "100")).decision?.confidence
+            == Decimal("0.5788"))
+        var capped = StrategyBook(Self.compile("", confidence: "{base: 0.55, dynamic_bonus: '(30 - rsi14) / 100', cap: 0.6}"))
+        #expect(capped.evaluate(Self.features(rsi: 10), Self.signal(seconds: 0, price: "100")).decision?.confidence
+            == Decimal("0.6"))
+        var missing = StrategyBook(Self.compile("", confidence: "{base: 0.55, dynamic_bonus: 'spread_bps', cap: 0.9}"))
+        #expect(missing.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100")).decision?.confidence
+            == Decimal("0.55"))
+    }
+
+    @Test func trailingStopCanRequireAConditionAndAProfit() {
+        var book = StrategyBook(Self.compile(
+            "  overlays: {trailing_stop: {activation_profit_bps: 20, drawdown: {drawdown_bps: 10}, "
+                + "when: 'rsi14 < 45', require_profit: true}}"))
+        Self.entered(&book)
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 1, price: "100.30")).decision == nil)
+        // A 15 bps fall from the best, in profit, but the condition does not hold: hold.
+        #expect(book.evaluate(Self.features(rsi: 50), Self.signal(seconds: 2, price: "100.15")).decision == nil)
+        // The condition holds: exit.
+        #expect(book.evaluate(Self.features(rsi: 40), Self.signal(seconds: 3, price: "100.15")).decision?.reasons
+            == ["trailing_stop"])
+        var losing = StrategyBook(Self.compile(
+            "  overlays: {trailing_stop: {activation_profit_bps: 20, drawdown: {drawdown_bps: 10}, require_profit: true}}"))
+        Self.entered(&losing)
+        _ = losing.evaluate(Self.features(rsi: 50), Self.signal(seconds: 1, price: "100.30"))
+        // Fallen below the entry price: the trailing stop may not exit at a loss.
+        #expect(losing.evaluate(Self.features(rsi: 50), Self.signal(seconds: 2, price: "99.90")).decision == nil)
+    }
+
+    @Test func sessionLossBudgetStopsEntries() {
+        var book = StrategyBook(Self.compile("  trade_policy: {max_session_negative_exit_bps: 15}"))
+        Self.entered(&book)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.9")!, time: Self.open + 1)
+        #expect(book.negativeExitBPSThisSession > 9.99 && book.negativeExitBPSThisSession < 10.01)
+        Self.entered(&book, seconds: 2)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.9")!, time: Self.open + 3)
+        let blocked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 4, price: "100"))
+        #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
+    }
+
+    @Test func multiplierMayExceedOneUpToItsMaximum() {
+        var book = StrategyBook(Self.compile("", sizing: ", notional_multiplier: '1.4', max_notional_multiplier: 1.5"))
+        #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100")).decision?.quantity
+            == Decimal(14))
+        var clamped = StrategyBook(Self.compile("", sizing: ", notional_multiplier: '1.7', max_notional_multiplier: 1.5"))
+        #expect(clamped.evaluate(Self.features(rsi: 20), Self.signal(seconds: 0, price: "100")).decision?.quantity
+            == Decimal(15))
     }
 
     @Test func averageEntryPriceFollowsAddedFills() {

@@ -61,6 +61,8 @@ public struct StrategyBook: Sendable {
     public private(set) var entriesThisSession = 0
     public private(set) var stopLossExitsThisSession = 0
     public private(set) var negativeExitsThisSession = 0
+    /// The summed loss, in bps of entry, of this session's losing exits.
+    public private(set) var negativeExitBPSThisSession = 0.0
     private var openPositions = 0
 
     public init(_ strategy: CompiledStrategy) {
@@ -90,7 +92,7 @@ public struct StrategyBook: Sendable {
             } else {
                 state.bestPrice = price
             }
-            if let reason = self.overlayExit(held, state, features, signal) {
+            if let reason = self.overlayExit(held, state, features, signal, &evaluation) {
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: .policy(reason)))
                 let decision = self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
@@ -180,6 +182,7 @@ public struct StrategyBook: Sendable {
                     state.lockedUntil = max(state.lockedUntil ?? time, time + Int64(lockout) * 1_000_000_000)
                 }
             }
+            if move < 0 { self.negativeExitBPSThisSession += -move }
             if move < -self.strategy.tradePolicy.negativeExitLossBPS.doubleValue {
                 self.negativeExitsThisSession += 1
                 if let lockout = self.strategy.tradePolicy.negativeExitLockoutSeconds {
@@ -205,6 +208,7 @@ public struct StrategyBook: Sendable {
         self.entriesThisSession = 0
         self.stopLossExitsThisSession = 0
         self.negativeExitsThisSession = 0
+        self.negativeExitBPSThisSession = 0
     }
 
     /// Profit of the position at `price`, in bps of the average entry (positive = in the position's favour).
@@ -223,7 +227,8 @@ public struct StrategyBook: Sendable {
     }
 
     private func overlayExit(
-        _ held: PlanRule.Direction, _ state: SymbolState, _ features: FeatureVector, _ signal: SignalContext
+        _ held: PlanRule.Direction, _ state: SymbolState, _ features: FeatureVector, _ signal: SignalContext,
+        _ evaluation: inout ProgramEvaluation
     ) -> String? {
         let overlays = self.strategy.overlays
         let price = signal.sizing.price.doubleValue
@@ -237,7 +242,13 @@ public struct StrategyBook: Sendable {
             bestMove >= trailing.activationProfitBPS.doubleValue, best > 0
         {
             let drawdown = (best - price) / best * 10_000 * (held == .long ? 1 : -1)
-            if drawdown >= Self.thresholdBPS(trailing.drawdown, features) { return "trailing_stop" }
+            let profitable = (Self.moveBPS(held, entry: state.averageEntryPrice, price: price) ?? 0) > 0
+            let conditionHolds = self.strategy.trailingCondition.map { evaluation.truth(at: $0) == .yes } ?? true
+            if drawdown >= Self.thresholdBPS(trailing.drawdown, features), conditionHolds,
+                !trailing.requireProfit || profitable
+            {
+                return "trailing_stop"
+            }
         }
         if let maxHold = overlays.maxHoldSeconds, let entered = state.entryTime,
             signal.eventTime - entered >= Int64(maxHold) * 1_000_000_000
@@ -288,6 +299,9 @@ public struct StrategyBook: Sendable {
         if let cap = policy.maxNegativeExitsPerSession, self.negativeExitsThisSession >= cap {
             return "max_negative_exits_per_session"
         }
+        if let cap = policy.maxSessionNegativeExitBPS, self.negativeExitBPSThisSession >= cap.doubleValue {
+            return "max_session_negative_exit_bps"
+        }
         if let cap = policy.maxConcurrentPositions, state.held == nil, self.openPositions >= cap {
             return "max_concurrent_positions"
         }
@@ -319,10 +333,23 @@ public struct StrategyBook: Sendable {
         for bonus in rule.bonuses where evaluation.truth(at: bonus.condition) == .yes {
             value = value.adding(bonus.add) ?? value
         }
-        return min(value, rule.confidenceCap)
+        if let dynamic = rule.dynamicBonus, case .value(let extra) = evaluation.number(at: dynamic),
+            let added = value.adding(Self.fourDecimals(extra))
+        {
+            value = added
+        }
+        return max(.zero, min(value, rule.confidenceCap))
     }
 
-    /// The sizing multiplier in [0, 1], truncated to 4 decimals; 1 without an expression, 0 when it is missing.
+    /// A computed number as a decimal, rounded half-even to 4 places (Torghut rounded confidence to 4 dp).
+    static func fourDecimals(_ value: Double) -> Decimal {
+        let scaled = (value * 10_000).rounded(.toNearestOrEven)
+        guard scaled.isFinite, abs(scaled) < 9e12 else { return .zero }
+        return Decimal(units: Int64(scaled) * 100_000)
+    }
+
+    /// The sizing multiplier in [0, max_notional_multiplier], truncated to 4 decimals; 1 without an expression, 0 when
+    /// it is missing.
     func notionalMultiplier(_ confidence: Decimal, _ evaluation: inout ProgramEvaluation) -> Decimal {
         guard let expression = self.strategy.notionalMultiplier else { return Decimal(1) }
         // `confidence` is the only input that differs per rule; a fresh evaluation keeps the memo honest.
@@ -330,7 +357,7 @@ public struct StrategyBook: Sendable {
         context.confidence = confidence.doubleValue
         var sizing = ProgramEvaluation(self.strategy.program, features: evaluation.features, context: context)
         guard case .value(let value) = sizing.number(at: expression) else { return .zero }
-        let clamped = min(max(value, 0), 1)
+        let clamped = min(max(value, 0), self.strategy.maxNotionalMultiplier.doubleValue)
         return Decimal(units: Int64((clamped * 10_000).rounded(.down)) * 100_000)
     }
 

@@ -10,6 +10,7 @@ public struct CompiledRule: Sendable {
     public var conditions: [Int]
     public var confidenceBase: Decimal
     public var bonuses: [(condition: Int, add: Decimal)]
+    public var dynamicBonus: Int?
     public var confidenceCap: Decimal
     public var reasons: [String]
 
@@ -22,6 +23,7 @@ public struct CompiledRule: Sendable {
         self.confidenceBase = rule.confidenceBase
         self.bonuses = []
         for bonus in rule.bonuses { self.bonuses.append((try program.add(bonus.condition), bonus.add)) }
+        self.dynamicBonus = try rule.dynamicBonus.map { (item) throws(RuleProgram.ResolutionError) in try program.add(item) }
         self.confidenceCap = rule.confidenceCap
         self.reasons = rule.reasons
     }
@@ -39,6 +41,8 @@ public struct CompiledStrategy: Sendable {
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
     public var notionalMultiplier: Int?
+    public var maxNotionalMultiplier: Decimal
+    public var trailingCondition: Int?
     /// Every expression of the strategy, deduplicated.
     public var program: RuleProgram
     public var overlays: StrategySpec.Overlays
@@ -58,6 +62,10 @@ public struct CompiledStrategy: Sendable {
         self.maxNotionalUSD = strategy.maxNotionalUSD
         self.maxPositionFractionOfEquity = strategy.maxPositionFractionOfEquity
         self.notionalMultiplier = try strategy.notionalMultiplier.map { (item) throws(RuleProgram.ResolutionError) in
+            try program.add(item)
+        }
+        self.maxNotionalMultiplier = strategy.maxNotionalMultiplier
+        self.trailingCondition = try strategy.trailingCondition.map { (item) throws(RuleProgram.ResolutionError) in
             try program.add(item)
         }
         self.program = program
