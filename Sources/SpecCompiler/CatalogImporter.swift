@@ -214,6 +214,12 @@ public struct CatalogImporter {
                     continue
                 }
                 edits.append((target.span, value.description))
+                // Torghut read this one param twice: it is also the multiplier's clamp.
+                if pair.keyText == "entry_notional_max_multiplier",
+                    let clamp = spec.flatMap({ Self.child($0, "sizing") }).flatMap({ Self.child($0, "max_notional_multiplier") })
+                {
+                    edits.append((clamp.span, value.description))
+                }
             }
         }
         var bytes = template.file.bytes
@@ -277,10 +283,14 @@ public struct CatalogImporter {
         }
         switch name {
         case "require_positive_price_for_signal_exit":
+            // Torghut held both signal exits and trailing exits to this flag.
             guard let target = node(["overlays", "require_profit_for_signal_exit"]) else {
                 return .missingInTemplate("overlays.require_profit_for_signal_exit")
             }
-            return .edits([(target.span, values[name] == "true" ? "true" : "false")])
+            let flag = values[name] == "true" ? "true" : "false"
+            var edits = [(target.span, flag)]
+            if let trailing = node(["overlays", "trailing_stop", "require_profit"]) { edits.append((trailing.span, flag)) }
+            return .edits(edits)
         case "session_flatten_start_minute_utc":
             // Torghut's clock: the close is 1200 UTC minutes (16:00 with the open fixed at 13:30 UTC).
             guard let target = node(["overlays", "flatten_minutes_before_close"]) else {

@@ -44,7 +44,7 @@ public enum PlanExplanation {
             }
             if let fraction = strategy.maxPositionFractionOfEquity { out += ", position at most \(fraction) of equity" }
             out += "; quantity rounded down to the share step\n"
-            let overlays = Self.overlayText(strategy.overlays)
+            let overlays = Self.overlayText(strategy.overlays, trailingCondition: strategy.trailingCondition)
             if !overlays.isEmpty { out += "  overlays:  \(overlays.joined(separator: "; "))\n" }
             let trade = Self.tradePolicyText(strategy.tradePolicy)
             if !trade.isEmpty { out += "  trade policy: \(trade.joined(separator: "; "))\n" }
@@ -65,7 +65,7 @@ public enum PlanExplanation {
         return out
     }
 
-    static func overlayText(_ overlays: StrategySpec.Overlays) -> [String] {
+    static func overlayText(_ overlays: StrategySpec.Overlays, trailingCondition: Expression?) -> [String] {
         func threshold(_ value: StrategySpec.Overlays.Threshold) -> String {
             "\(value.bps) bps + \(value.spreadMultiplier) × spread_bps + \(value.volatilityMultiplier) × volatility_bps"
         }
@@ -73,7 +73,7 @@ public enum PlanExplanation {
         if let stop = overlays.stopLoss { parts.append("stop loss at \(threshold(stop))") }
         if let trailing = overlays.trailingStop {
             var text = "trailing stop after +\(trailing.activationProfitBPS) bps, at \(threshold(trailing.drawdown))"
-            if trailing.condition != nil { text += ", when its condition holds" }
+            if let condition = trailingCondition { text += ", when \(condition.canonicalText)" }
             if trailing.requireProfit { text += ", in profit only" }
             parts.append(text)
         }

@@ -85,6 +85,11 @@ import Testing
         #expect(Self.compiled.diagnostics.isEmpty, "\(Self.compiled.diagnostics)")
         #expect(Self.compiled.strategy?.enabled == false)
         #expect(Self.compiled.strategy?.symbols.count == 12)
+        #expect(Self.compiled.strategy?.overlays.trailingStop?.requireProfit == true)
+        #expect(Self.compiled.strategy?.trailingCondition == nil)  // not a continuation family
+        // No entries once the session's losing exits sum to 24 bps. It cannot bind on its own here (one entry per
+        // session; a loss above 8 bps ends the session's entries first), so only its value is checked.
+        #expect(Self.compiled.strategy?.tradePolicy.maxSessionNegativeExitBPS == Decimal(24))
     }
 
     // MARK: Entry gates
@@ -328,6 +333,20 @@ import Testing
         #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "100.20")).decision == nil)
         #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.11")).decision == nil)
         #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "100.09")).decision?.reasons == ["trailing_stop"])
+    }
+
+    @Test func trailingStopNeedsAProfit() {
+        // require_positive_price_for_signal_exit holds the trailing exit too (realized bps > 0).
+        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        var book = StrategyBook(Self.strategy)
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
+        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.20")).decision == nil)
+        // 19.96 bps off the peak (threshold 10), but at the entry price: no profit, held.
+        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100")).decision == nil)
+        // 20 bps below the entry (the stop is 24 + 2 + 3 = 29 bps away): held.
+        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "99.80")).decision == nil)
+        // +1 bp: exit.
+        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func maxHoldAndSessionFlatten() {

@@ -11,7 +11,9 @@ import Testing
 /// [−6, 16], recent spread <= 20, invalid <= 0.10, jump <= 30, microprice >= 0.50, spread <= 22, hist in
 /// [0.004, 0.060], rsi in [54, 74], price vs ema12 in [−4, 14], vol in [0.00005, 0.00030], imbalance >= −0.18; then
 /// the catalog's ema trend, recent imbalance, session range and cross-section floors. Confidence 0.69 (no documented
-/// bonuses). Exit on any of six conditions (confidence 0.62).
+/// bonuses). Exit on any of six conditions (confidence 0.62). Overlays (A.2): the trailing stop of a continuation
+/// family also needs a loss of structure (price <= OR high, or below vwap_w5m with range position <= 0.80) and a profit
+/// (require_positive_price_for_signal_exit). Trade policy: max_session_negative_exit_bps 24.
 @Suite struct FamilyLateDayContinuationTests {
     static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) = {
         var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
@@ -213,6 +215,12 @@ import Testing
         #expect(Self.strategy.entries.first?.window == 270...352)
         #expect(Self.strategy.maxNotionalUSD == Decimal(94770))
         #expect(Self.strategy.maxPositionFractionOfEquity == nil)
+        #expect(Self.strategy.maxNotionalMultiplier == Decimal(1))  // entry_notional_max_multiplier 1
+        #expect(Self.strategy.trailingCondition != nil)
+        #expect(Self.strategy.overlays.trailingStop?.requireProfit == true)
+        // No entries once the session's losing exits sum to 24 bps. It cannot bind on its own here (one entry per
+        // session; a loss above 8 bps ends the session's entries first), so only its value is checked.
+        #expect(Self.strategy.tradePolicy.maxSessionNegativeExitBPS == Decimal(24))
     }
 
     @Test(arguments: cases)
@@ -326,14 +334,16 @@ import Testing
         var stop = Self.entered()
         #expect(stop.evaluate(Self.signal(), Self.at(10, price: "99.71")).decision == nil)
         #expect(stop.evaluate(Self.signal(), Self.at(11, price: "99.70")).decision?.reasons == ["stop_loss"])
-        // Trailing: armed at +15 bps; drawdown 8 + 0.10 × 11 + 3 × 1 = 12.1 bps from the peak.
+        // Trailing: armed at +15 bps; drawdown 8 + 0.10 × 11 + 3 × 1 = 12.1 bps from the peak (with the structure
+        // lost: price at the OR high; see the next tests for its conditions).
+        let lost = Self.signal([.priceVsOpeningRangeHighBps: 0])
         var unarmed = Self.entered()
-        #expect(unarmed.evaluate(Self.signal(), Self.at(1, price: "100.14")).decision == nil)
-        #expect(unarmed.evaluate(Self.signal(), Self.at(2, price: "99.90")).decision == nil)
+        #expect(unarmed.evaluate(lost, Self.at(1, price: "100.14")).decision == nil)
+        #expect(unarmed.evaluate(lost, Self.at(2, price: "99.90")).decision == nil)
         var trailing = Self.entered()
-        #expect(trailing.evaluate(Self.signal(), Self.at(1, price: "100.20")).decision == nil)
-        #expect(trailing.evaluate(Self.signal(), Self.at(2, price: "100.08")).decision == nil)  // 11.98 bps
-        #expect(trailing.evaluate(Self.signal(), Self.at(3, price: "100.07")).decision?.reasons == ["trailing_stop"])
+        #expect(trailing.evaluate(lost, Self.at(1, price: "100.20")).decision == nil)
+        #expect(trailing.evaluate(lost, Self.at(2, price: "100.08")).decision == nil)  // 11.98 bps
+        #expect(trailing.evaluate(lost, Self.at(3, price: "100.07")).decision?.reasons == ["trailing_stop"])
         // Max hold 900 s.
         var held = Self.entered()
         #expect(held.evaluate(Self.signal(), Self.at(899, price: "100")).decision == nil)
@@ -344,6 +354,43 @@ import Testing
         #expect(
             late.evaluate(Self.signal(), Self.at(31, price: "100", minutesBeforeClose: 30)).decision?.reasons
                 == ["session_flatten"])
+    }
+
+    /// Continuation family (A.2): past its drawdown the trailing stop exits only once the structure is lost.
+    @Test func trailingStopWaitsForALossOfStructure() {
+        var book = Self.entered()
+        #expect(book.evaluate(Self.signal(), Self.at(1, price: "100.20")).decision == nil)
+        // 12.97 bps off the peak of 100.20, +7 bps since entry; price 4 bps above the OR high and 5 above vwap_w5m.
+        #expect(book.evaluate(Self.signal(), Self.at(2, price: "100.07")).decision == nil)
+        #expect(book.evaluate(Self.signal([.priceVsOpeningRangeHighBps: 0.01]), Self.at(3, price: "100.07")).decision
+            == nil)
+        #expect(
+            book.evaluate(
+                Self.signal([.priceVsVwapW5mBps: -0.01, .pricePositionInSessionRange: 0.81]), Self.at(4, price: "100.07")
+            ).decision == nil)
+        let exit = book.evaluate(
+            Self.signal([.priceVsVwapW5mBps: -0.01, .pricePositionInSessionRange: 0.8]), Self.at(5, price: "100.07")
+        ).decision
+        #expect(exit?.reasons == ["trailing_stop"])
+        #expect(exit?.action == .sell)
+        #expect(exit?.quantity == Decimal(545))
+        var atHigh = Self.entered()
+        #expect(atHigh.evaluate(Self.signal(), Self.at(1, price: "100.20")).decision == nil)
+        #expect(
+            atHigh.evaluate(Self.signal([.priceVsOpeningRangeHighBps: 0]), Self.at(2, price: "100.07")).decision?.reasons
+                == ["trailing_stop"])
+    }
+
+    @Test func trailingStopNeedsAProfit() {
+        let lost = Self.signal([.priceVsOpeningRangeHighBps: 0])
+        var book = Self.entered()
+        #expect(book.evaluate(lost, Self.at(1, price: "100.20")).decision == nil)
+        // 19.96 bps off the peak, structure lost, at the entry price: no profit, held.
+        #expect(book.evaluate(lost, Self.at(2, price: "100")).decision == nil)
+        // 20 bps below the entry (the stop is 29.2 bps away): held.
+        #expect(book.evaluate(lost, Self.at(3, price: "99.80")).decision == nil)
+        // +1 bp: exit.
+        #expect(book.evaluate(lost, Self.at(4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func entryCooldownOutlastsTheWindowThenTheSessionCapApplies() {

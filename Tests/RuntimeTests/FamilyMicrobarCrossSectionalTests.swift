@@ -6,8 +6,9 @@ import Testing
 /// specs/strategies/microbar-cross-sectional-{long,short}.yaml against Torghut's documented rule (reference 01
 /// Appendix A.3): enter only while the whole minutes since the open equal entry_minute_after_open (0); continuation
 /// mode buys rank ≥ high = (n − top_n)/(n − 1) (long) or sells rank ≤ low = (top_n − 1)/(n − 1) (short); confidence
-/// min(0.95, 0.55 + distance beyond the threshold), graded here in 0.05 steps (a GAP in the spec); an exit intent with
-/// confidence 0.51 once the minutes reach exit_minute_after_open (390 = close, flattened in the session's last minute).
+/// min(0.95, 0.55 + distance beyond the threshold), the distance rounded half-even to 4 decimals (the language's rule
+/// for a dynamic bonus); an exit intent with confidence 0.51 once the minutes reach exit_minute_after_open (390 =
+/// close, flattened in the session's last minute).
 @Suite struct FamilyMicrobarCrossSectionalTests {
     static let root: String = {
         var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
@@ -157,30 +158,36 @@ import Testing
         #expect(sell.quantity == Decimal(10))
     }
 
-    // MARK: Thresholds below 1 and the graded confidence (n = 5, top_n = 3: high = low = 0.5)
+    // MARK: Thresholds below 1 and the confidence (n = 5, top_n = 3: high = low = 0.5)
 
-    /// Expected: Torghut's min(0.95, 0.55 + d), rounded down to a 0.05 step (the spec's GAP); equal at each step.
+    /// Expected: Torghut's min(0.95, 0.55 + d), d to 4 decimals.
     static let gradedLongCases: [Case] = [
         Case(name: "rank just under high", vector: features(minute: 0, rank: 0.4375), action: nil, confidence: nil),
         Case(name: "rank equal to high: d 0 → 0.55", vector: features(minute: 0, rank: 0.5), action: .buy,
              confidence: "0.55"),
-        Case(name: "d 0.0625 → 0.60 (Torghut 0.6125)", vector: features(minute: 0, rank: 0.5625), action: .buy,
-             confidence: "0.6"),
-        Case(name: "d just under 0.25 → 0.75", vector: features(minute: 0, rank: 0.74), action: .buy,
-             confidence: "0.75"),
-        Case(name: "d 0.25 exactly → 0.80 (Torghut 0.80)", vector: features(minute: 0, rank: 0.75), action: .buy,
-             confidence: "0.8"),
-        Case(name: "d 0.375 → 0.90 (Torghut 0.925)", vector: features(minute: 0, rank: 0.875), action: .buy,
-             confidence: "0.9"),
+        Case(name: "d 0.0625 → 0.6125", vector: features(minute: 0, rank: 0.5625), action: .buy,
+             confidence: "0.6125"),
+        Case(name: "d 0.1234 → 0.6734", vector: features(minute: 0, rank: 0.6234), action: .buy,
+             confidence: "0.6734"),
+        Case(name: "d 0.12346 → 0.1235 → 0.6735", vector: features(minute: 0, rank: 0.62346), action: .buy,
+             confidence: "0.6735"),
+        Case(name: "d 0.12344 → 0.1234 → 0.6734", vector: features(minute: 0, rank: 0.62344), action: .buy,
+             confidence: "0.6734"),
+        Case(name: "d 0.03125: half-even → 0.0312 → 0.5812", vector: features(minute: 0, rank: 0.53125),
+             action: .buy, confidence: "0.5812"),
+        Case(name: "d 0.25 → 0.80", vector: features(minute: 0, rank: 0.75), action: .buy, confidence: "0.8"),
+        Case(name: "d 0.375 → 0.925", vector: features(minute: 0, rank: 0.875), action: .buy, confidence: "0.925"),
+        Case(name: "d 0.3999: just under the cap, 0.9499", vector: features(minute: 0, rank: 0.8999), action: .buy,
+             confidence: "0.9499"),
         Case(name: "d 0.40 exactly: at the cap 0.95", vector: features(minute: 0, rank: 0.9), action: .buy,
              confidence: "0.95"),
-        Case(name: "d 0.5: capped at 0.95 (Torghut min(0.95, 1.05))", vector: features(minute: 0, rank: 1),
+        Case(name: "d 0.5: capped at 0.95 (min(0.95, 1.05))", vector: features(minute: 0, rank: 1),
              action: .buy, confidence: "0.95"),
-        Case(name: "graded, wrong minute", vector: features(minute: 1, rank: 1), action: nil, confidence: nil),
+        Case(name: "wrong minute", vector: features(minute: 1, rank: 1), action: nil, confidence: nil),
     ]
 
     @Test(arguments: gradedLongCases)
-    func longConfidenceGradesTheDistanceBeyondHigh(_ testCase: Case) {
+    func longConfidenceAddsTheDistanceBeyondHigh(_ testCase: Case) {
         let decision = Self.evaluate(Self.longHalf, testCase.vector).decision
         #expect(decision?.action == testCase.action, "\(testCase.name)")
         #expect(decision?.confidence.description == testCase.confidence, "\(testCase.name)")
@@ -190,14 +197,21 @@ import Testing
         Case(name: "rank just over low", vector: features(minute: 0, rank: 0.5625), action: nil, confidence: nil),
         Case(name: "rank equal to low: d 0 → 0.55", vector: features(minute: 0, rank: 0.5), action: .sell,
              confidence: "0.55"),
-        Case(name: "d 0.0625 → 0.60", vector: features(minute: 0, rank: 0.4375), action: .sell, confidence: "0.6"),
-        Case(name: "d 0.25 exactly → 0.80", vector: features(minute: 0, rank: 0.25), action: .sell, confidence: "0.8"),
-        Case(name: "d 0.375 → 0.90", vector: features(minute: 0, rank: 0.125), action: .sell, confidence: "0.9"),
+        Case(name: "d 0.0625 → 0.6125", vector: features(minute: 0, rank: 0.4375), action: .sell,
+             confidence: "0.6125"),
+        Case(name: "d 0.1234 → 0.6734", vector: features(minute: 0, rank: 0.3766), action: .sell,
+             confidence: "0.6734"),
+        Case(name: "d 0.25 → 0.80", vector: features(minute: 0, rank: 0.25), action: .sell, confidence: "0.8"),
+        Case(name: "d 0.375 → 0.925", vector: features(minute: 0, rank: 0.125), action: .sell, confidence: "0.925"),
+        Case(name: "d 0.3999: just under the cap, 0.9499", vector: features(minute: 0, rank: 0.1001), action: .sell,
+             confidence: "0.9499"),
+        Case(name: "d 0.40 exactly: at the cap 0.95", vector: features(minute: 0, rank: 0.1), action: .sell,
+             confidence: "0.95"),
         Case(name: "d 0.5: capped at 0.95", vector: features(minute: 0, rank: 0), action: .sell, confidence: "0.95"),
     ]
 
     @Test(arguments: gradedShortCases)
-    func shortConfidenceGradesTheDistanceBelowLow(_ testCase: Case) {
+    func shortConfidenceAddsTheDistanceBelowLow(_ testCase: Case) {
         let decision = Self.evaluate(Self.shortHalf, testCase.vector).decision
         #expect(decision?.action == testCase.action, "\(testCase.name)")
         #expect(decision?.confidence.description == testCase.confidence, "\(testCase.name)")

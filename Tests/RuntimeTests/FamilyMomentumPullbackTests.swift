@@ -155,6 +155,11 @@ import Testing
         #expect(Self.strategy.entries.first?.window == 120...210)
         #expect(Self.strategy.maxNotionalUSD == Decimal(31590))
         #expect(Self.strategy.maxPositionFractionOfEquity == nil)
+        #expect(Self.strategy.overlays.trailingStop?.requireProfit == true)
+        #expect(Self.strategy.trailingCondition == nil)  // not a continuation family: no structure-loss condition
+        // No entries once the session's losing exits sum to 24 bps. It cannot bind on its own here (one entry per
+        // session; a loss above 8 bps ends the session's entries first), so only its value is checked.
+        #expect(Self.strategy.tradePolicy.maxSessionNegativeExitBPS == Decimal(24))
     }
 
     @Test(arguments: cases)
@@ -255,6 +260,18 @@ import Testing
         #expect(armed.evaluate(Self.signal(), Self.at(1, price: "100.20")).decision == nil)
         #expect(armed.evaluate(Self.signal(), Self.at(2, price: "100.08")).decision == nil)  // 11.98 bps
         #expect(armed.evaluate(Self.signal(), Self.at(3, price: "100.07")).decision?.reasons == ["trailing_stop"])
+    }
+
+    @Test func trailingStopNeedsAProfit() {
+        // require_positive_price_for_signal_exit holds the trailing exit too (realized bps > 0).
+        var book = Self.entered()
+        #expect(book.evaluate(Self.signal(), Self.at(1, price: "100.20")).decision == nil)
+        // 19.96 bps off the peak, but at the entry price: no profit, held.
+        #expect(book.evaluate(Self.signal(), Self.at(2, price: "100")).decision == nil)
+        // 20 bps below the entry (the stop is 31.4 bps away): held.
+        #expect(book.evaluate(Self.signal(), Self.at(3, price: "99.80")).decision == nil)
+        // +1 bp: exit.
+        #expect(book.evaluate(Self.signal(), Self.at(4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func maxHoldAndSessionFlatten() {

@@ -89,6 +89,11 @@ import Testing
         #expect(Self.compiled.diagnostics.isEmpty, "\(Self.compiled.diagnostics)")
         #expect(Self.compiled.strategy?.enabled == true)
         #expect(Self.compiled.strategy?.symbols == Set(["AMD", "INTC", "SHOP", "AMAT", "MU", "GOOG", "MSFT"].map { Symbol($0)! }))
+        #expect(Self.compiled.strategy?.overlays.trailingStop?.requireProfit == true)
+        #expect(Self.compiled.strategy?.trailingCondition == nil)  // not a continuation family
+        // No entries once the session's losing exits sum to 24 bps. With two entries per session and a loss above
+        // 8 bps ending the session's entries first, it binds at most at its edge; only its value is checked.
+        #expect(Self.compiled.strategy?.tradePolicy.maxSessionNegativeExitBPS == Decimal(24))
     }
 
     // MARK: Entry gates
@@ -365,6 +370,20 @@ import Testing
         #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "100.20")).decision == nil)
         #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.12")).decision == nil)
         #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "100.10")).decision?.reasons == ["trailing_stop"])
+    }
+
+    @Test func trailingStopNeedsAProfit() {
+        // require_positive_price_for_signal_exit holds the trailing exit too (realized bps > 0).
+        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        var book = StrategyBook(Self.strategy)
+        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
+        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.20")).decision == nil)
+        // 19.96 bps off the peak (threshold 9), but at the entry price: no profit, held.
+        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100")).decision == nil)
+        // 10 bps below the entry (the stop is 20 + 2.5 + 3 = 25.5 bps away): held.
+        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "99.90")).decision == nil)
+        // +1 bp: exit.
+        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func maxHoldAndSessionFlatten() {

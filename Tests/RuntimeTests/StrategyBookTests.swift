@@ -279,9 +279,23 @@ import Testing
         var book = StrategyBook(Self.compile("  trade_policy: {max_session_negative_exit_bps: 15}"))
         Self.entered(&book)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.9")!, time: Self.open + 1)
-        #expect(book.negativeExitBPSThisSession > 9.99 && book.negativeExitBPSThisSession < 10.01)
+        #expect(book.negativeExitBPSThisSession == Decimal(10))
         Self.entered(&book, seconds: 2)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.9")!, time: Self.open + 3)
+        let blocked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 4, price: "100"))
+        #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
+    }
+
+    @Test func lossesAreSummedExactlyAndALossAtTheThresholdCounts() {
+        // 5 + 3 bps from $100: 8 bps exactly (floating point would give 7.9999999999998).
+        var book = StrategyBook(Self.compile("  trade_policy: {max_session_negative_exit_bps: 8, negative_exit_loss_bps: 3}"))
+        Self.entered(&book)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.95")!, time: Self.open + 1)
+        #expect(book.negativeExitsThisSession == 1)
+        Self.entered(&book, seconds: 2)
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.97")!, time: Self.open + 3)
+        #expect(book.negativeExitBPSThisSession == Decimal(8))
+        #expect(book.negativeExitsThisSession == 2)  // a 3 bps loss reaches negative_exit_loss_bps 3, so it counts
         let blocked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 4, price: "100"))
         #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
     }

@@ -46,9 +46,10 @@ import Testing
         let output = importer.importCatalog(try Self.catalog("strategy-configmap-e551647657.yaml"))
         #expect(output.diagnostics.allSatisfy { $0.severity == .warning })
         #expect(output.files.count == 7)
-        // Warned, not silently dropped: 4 fractions of equity above 1, and 16 params that have no place in a spec.
+        // Warned, not silently dropped: 4 fractions of equity above 1, and 11 params with no place in a spec
+        // (position_isolation_mode ×6, max_gross_exposure_pct_equity ×5).
         #expect(output.diagnostics.filter { $0.code == .fractionAboveOne }.count == 4)
-        #expect(output.diagnostics.filter { $0.code == .unknownKey }.count == 16)
+        #expect(output.diagnostics.filter { $0.code == .unknownKey }.count == 11)
         let plan = try Self.compileImported(
             output.files, support: ["specs/universe/us-equities.yaml", "specs/risk/torghut-prod.yaml"])
         let bundled = try Self.strategies(of: ["specs"])

@@ -61,8 +61,8 @@ public struct StrategyBook: Sendable {
     public private(set) var entriesThisSession = 0
     public private(set) var stopLossExitsThisSession = 0
     public private(set) var negativeExitsThisSession = 0
-    /// The summed loss, in bps of entry, of this session's losing exits.
-    public private(set) var negativeExitBPSThisSession = 0.0
+    /// The summed loss, in bps of entry, of this session's losing exits (exact).
+    public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
 
     public init(_ strategy: CompiledStrategy) {
@@ -175,15 +175,19 @@ public struct StrategyBook: Sendable {
             state.lastEntryTime = time
             self.entriesThisSession += 1
         } else if let entry = state.averageEntryPrice, entry > .zero {
-            let move = (price.doubleValue - entry.doubleValue) / entry.doubleValue * 10_000 * (wasHeld == .long ? 1 : -1)
+            // The exit's result in bps of the entry, exactly: losses are summed and compared with caps.
+            let difference = (wasHeld == .long ? price.subtracting(entry) : entry.subtracting(price)) ?? .zero
+            let move = difference.multiplied(by: Decimal(10_000), rounding: .halfEven)
+                .flatMap { $0.divided(by: entry, rounding: .halfEven) } ?? .zero
             if reason == "stop_loss" {
                 self.stopLossExitsThisSession += 1
                 if let lockout = self.strategy.tradePolicy.stopLossLockoutSeconds {
                     state.lockedUntil = max(state.lockedUntil ?? time, time + Int64(lockout) * 1_000_000_000)
                 }
             }
-            if move < 0 { self.negativeExitBPSThisSession += -move }
-            if move < -self.strategy.tradePolicy.negativeExitLossBPS.doubleValue {
+            if move.isNegative { self.negativeExitBPSThisSession = self.negativeExitBPSThisSession.adding(move.magnitude) ?? self.negativeExitBPSThisSession }
+            // A losing exit counts once its loss reaches negative_exit_loss_bps ("a loss below this is not counted").
+            if move.isNegative, move.magnitude >= self.strategy.tradePolicy.negativeExitLossBPS {
                 self.negativeExitsThisSession += 1
                 if let lockout = self.strategy.tradePolicy.negativeExitLockoutSeconds {
                     state.lockedUntil = max(state.lockedUntil ?? time, time + Int64(lockout) * 1_000_000_000)
@@ -208,7 +212,7 @@ public struct StrategyBook: Sendable {
         self.entriesThisSession = 0
         self.stopLossExitsThisSession = 0
         self.negativeExitsThisSession = 0
-        self.negativeExitBPSThisSession = 0
+        self.negativeExitBPSThisSession = .zero
     }
 
     /// Profit of the position at `price`, in bps of the average entry (positive = in the position's favour).
@@ -299,7 +303,7 @@ public struct StrategyBook: Sendable {
         if let cap = policy.maxNegativeExitsPerSession, self.negativeExitsThisSession >= cap {
             return "max_negative_exits_per_session"
         }
-        if let cap = policy.maxSessionNegativeExitBPS, self.negativeExitBPSThisSession >= cap.doubleValue {
+        if let cap = policy.maxSessionNegativeExitBPS, self.negativeExitBPSThisSession >= cap {
             return "max_session_negative_exit_bps"
         }
         if let cap = policy.maxConcurrentPositions, state.held == nil, self.openPositions >= cap {
