@@ -170,7 +170,15 @@ public struct CatalogImporter {
                     with: value.description, what: "sizing.max_notional_usd")
         }
         if let fraction = Self.child(entry, "max_position_pct_equity").flatMap(Self.text), let value = Decimal(fraction),
-            value > Decimal(1)
+            value <= Decimal(1)
+        {
+            diagnostics.append(
+                Diagnostic(
+                    .unknownKey, "max_position_pct_equity \(value) is not imported into the strategy",
+                    at: Self.pair(entry, "max_position_pct_equity")?.value.span ?? entry.span, severity: .warning,
+                    notes: ["risk limits live in a RiskPolicy override: max_position_fraction_of_equity: \(value)"]))
+        } else if let fraction = Self.child(entry, "max_position_pct_equity").flatMap(Self.text),
+            let value = Decimal(fraction), value > Decimal(1)
         {
             diagnostics.append(
                 Diagnostic(

@@ -113,7 +113,7 @@ import Testing
         let catalog = CLI.root.appendingPathComponent("../shared/fixtures/torghut-config/strategy-configmap-e551647657.yaml")
         let result = try CLI.run(["import", "torghut-catalog", catalog.path, "-o", directory.path])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("imported 7 strategies into \(directory.path)/strategies, 15 warnings\n"))
+        #expect(result.stdout.hasSuffix("imported 7 strategies into \(directory.path)/strategies, 18 warnings\n"))
         #expect(result.stdout.contains("warning[SPEC027]: 'breakout_continuation_long_v1@research' has max_position_pct_equity 10"))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("strategies").path)
         #expect(files.count == 7)

@@ -87,8 +87,8 @@ public struct PlanRunner: Sendable {
             session: self.calendar.session(containing: time)?.date)
     }
 
-    /// Torghut's session clock (`parity: torghut`): the open fixed at 13:30 UTC and the close at 20:00 UTC every
-    /// weekday, with no DST and no holiday or half-day table (reference 01 Appendix A.2).
+    /// Torghut's session clock (`parity: torghut`): the open fixed at 13:30 UTC and the close at 20:00 UTC on every
+    /// day, with no DST, no weekend check and no holiday or half-day table (reference 01 Appendix A.2).
     static func torghutClock(utcMinute: Double) -> EvaluationContext {
         let open = 810.0
         let close = 1200.0
