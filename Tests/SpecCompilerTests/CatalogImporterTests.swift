@@ -6,7 +6,7 @@ import Testing
 /// `import torghut-catalog` on the two deployed catalogs: importing onto the family specs must reproduce exactly the
 /// strategies the bundled specs (and the aded76ac0f example tree) compile to.
 @Suite struct CatalogImporterTests {
-    static let fixtures = TestPaths.root + "/../shared/fixtures/torghut-config/"
+    static let fixtures = TestPaths.root + "/Tests/Fixtures/torghut-config/"
 
     static func catalog(_ name: String) throws -> SourceFile {
         guard case .success(let bytes) = FileSystem.read(fixtures + name, limit: 1 << 20) else {

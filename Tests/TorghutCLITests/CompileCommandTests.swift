@@ -110,7 +110,7 @@ import Testing
     @Test func importWritesSpecsThatValidate() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let catalog = CLI.root.appendingPathComponent("../shared/fixtures/torghut-config/strategy-configmap-e551647657.yaml")
+        let catalog = CLI.root.appendingPathComponent("Tests/Fixtures/torghut-config/strategy-configmap-e551647657.yaml")
         let result = try CLI.run(["import", "torghut-catalog", catalog.path, "-o", directory.path])
         #expect(result.status == 0)
         #expect(result.stdout.hasSuffix("imported 7 strategies into \(directory.path)/strategies, 18 warnings\n"))
