@@ -1,4 +1,4 @@
-// Strategy evaluation: the bundled plan over a fixed stream of 1,000 signals for 4 symbols. Baseline: the feature
+// Strategy evaluation: the bundled plan (every enabled strategy) over a fixed stream of 1,000 signals for 4 symbols. Baseline: the feature
 // extraction alone over the same stream, so the ratio isolates the rule evaluation (RuleProgram + StrategyBook).
 
 import Benchmark
@@ -45,7 +45,7 @@ func registerEvaluationBenchmarks() {
         }
     }
 
-    Benchmark("evaluation/2 PlanRunner.process x1000 signals (features + TSMOM rules + sizing)") { benchmark in
+    Benchmark("evaluation/2 PlanRunner.process x1000 signals (features + the bundled plan + sizing)") { benchmark in
         for _ in benchmark.scaledIterations {
             var runner = try! PlanRunner(plan: plan)
             var decisions = 0
