@@ -19,18 +19,13 @@ import Testing
 /// <= 0.80) and a profit (require_positive_price_for_signal_exit). Trade policy: no entries once the session's losing
 /// exits sum to max_session_negative_exit_bps 8.
 @Suite struct FamilyBreakoutContinuationTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/breakout-continuation-long.yaml"],
-            features: .catalog)
-        precondition(!tree.hasErrors, "breakout continuation spec must compile: \(tree.diagnostics)")
-        let plan = output!.plan.strategies.first { $0.id.rawValue == "breakout_continuation_long_v1@research" }!
-        return (tree.diagnostics, try! CompiledStrategy(plan))
-    }()
-    static var strategy: CompiledStrategy { compiled.strategy }
+    static let fixture = FamilyFixture(
+        spec: "breakout-continuation-long.yaml", strategyID: "breakout_continuation_long_v1@research", base: base, symbol: nvda,
+        requireClean: true)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) {
+        (fixture.diagnostics, fixture.strategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let nvda = Symbol("NVDA")!
     static let msft = Symbol("MSFT")!
@@ -47,26 +42,22 @@ import Testing
     /// triggers no exit. The composite continuation rank is 0.80; the component ranks are 0.5 (0.8 for the
     /// opening-window rank), so the time-weighted blend (0.518 from minute 90 on) stays below it. OR high 10,000 and
     /// session high 10,010 keep the session-high gate in exact whole bps.
-    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector {
-        var values: [FeatureID: Double?] = [
-            .ema12: 101, .ema26: 100.5, .macd: 0.006, .macdSignal: 0, .rsi14: 62, .sessionRangeBps: 40,
-            .priceVsEma12Bps: 10, .priceVsVwapW5mBps: 5, .priceVsPrevSessionCloseBps: 40, .priceVsSessionOpenBps: 30,
-            .openingWindowReturnBps: 20, .openingRangeWidthBps: 25, .openingRangeHigh: 10_000,
-            .sessionHighPrice: 10_010, .priceVsOpeningRangeHighBps: 5, .priceVsOpeningWindowCloseBps: 5,
-            .pricePositionInSessionRange: 0.8, .volRealizedW60s: 0.0002, .spreadBps: 5, .recentSpreadBpsAvg: 4,
-            .recentSpreadBpsMax: 10, .recentQuoteInvalidRatio: 0.05, .recentQuoteJumpBpsMax: 10,
-            .imbalancePressure: 0, .recentImbalancePressureAvg: 0.02, .micropriceBiasBps: 0.7,
-            .crossSectionPrevCloseDriveRank: 0.5, .crossSectionSessionOpenDriveRank: 0.5,
-            .crossSectionOpeningWindowReturnFromPrevCloseRank: 0.8, .crossSectionOpeningWindowReturnRank: 0.5,
-            .crossSectionRangePositionRank: 0.5, .crossSectionVwapW5mRank: 0.5, .crossSectionRecentImbalanceRank: 0.5,
-            .crossSectionContinuationRank: 0.8, .crossSectionContinuationBreadth: 0.8,
-            .recentAboveOpeningWindowCloseRatio: 0.3,
-        ]
-        for (feature, value) in changes { values[feature] = value }
-        var vector = FeatureVector()
-        for (feature, value) in values { vector.set(feature, value) }
-        return vector
-    }
+    static let base: [FeatureID: Double?] = [
+        .ema12: 101, .ema26: 100.5, .macd: 0.006, .macdSignal: 0, .rsi14: 62, .sessionRangeBps: 40,
+        .priceVsEma12Bps: 10, .priceVsVwapW5mBps: 5, .priceVsPrevSessionCloseBps: 40, .priceVsSessionOpenBps: 30,
+        .openingWindowReturnBps: 20, .openingRangeWidthBps: 25, .openingRangeHigh: 10_000,
+        .sessionHighPrice: 10_010, .priceVsOpeningRangeHighBps: 5, .priceVsOpeningWindowCloseBps: 5,
+        .pricePositionInSessionRange: 0.8, .volRealizedW60s: 0.0002, .spreadBps: 5, .recentSpreadBpsAvg: 4,
+        .recentSpreadBpsMax: 10, .recentQuoteInvalidRatio: 0.05, .recentQuoteJumpBpsMax: 10,
+        .imbalancePressure: 0, .recentImbalancePressureAvg: 0.02, .micropriceBiasBps: 0.7,
+        .crossSectionPrevCloseDriveRank: 0.5, .crossSectionSessionOpenDriveRank: 0.5,
+        .crossSectionOpeningWindowReturnFromPrevCloseRank: 0.8, .crossSectionOpeningWindowReturnRank: 0.5,
+        .crossSectionRangePositionRank: 0.5, .crossSectionVwapW5mRank: 0.5, .crossSectionRecentImbalanceRank: 0.5,
+        .crossSectionContinuationRank: 0.8, .crossSectionContinuationBreadth: 0.8,
+        .recentAboveOpeningWindowCloseRatio: 0.3,
+    ]
+
+    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector { fixture.features(changes: changes) }
 
     /// The classical shape broken (range position 0.5) but an isolated same-day leader: session-open drive rank
     /// 0.80, session-open opening-window rank 0.75, continuation rank 0.80, microprice 0.7, 45% of recent signals
@@ -81,10 +72,7 @@ import Testing
     }
 
     static func evaluate(_ vector: FeatureVector, minute: Double = 120, price: Decimal = Decimal(100)) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            strategy, symbol: nvda, eventTime: open + Int64(minute * 60) * 1_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: price, equity: Decimal(100_000)))
+        fixture.evaluateFlat(vector, minute: minute, price: price)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -8,18 +8,13 @@ import Testing
 /// reference text and the catalog: every entry gate just under, at and just over its threshold, the window edges,
 /// every exit condition, the entry notional multiplier, and the overlays and trade policy the catalog sets.
 @Suite struct FamilyEndOfDayReversalTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/end-of-day-reversal-long.yaml"],
-            features: .catalog)
-        let plan = output?.plan.strategies.first { $0.id.rawValue == "end_of_day_reversal_long_v1@research" }
-        return (tree.diagnostics, plan.flatMap { try? CompiledStrategy($0) })
-    }()
-
-    static var strategy: CompiledStrategy { Self.compiled.strategy! }
+    static let fixture = FamilyFixture(
+        spec: "end-of-day-reversal-long.yaml", strategyID: "end_of_day_reversal_long_v1@research", base: base,
+        symbol: aapl, equity: Decimal(1_000_000), startMinute: startMinute)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) {
+        (fixture.diagnostics, fixture.compiledStrategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let msft = Symbol("MSFT")!
@@ -30,7 +25,7 @@ import Testing
     static let startMinute: Int64 = 351
 
     /// A signal that passes every entry gate and triggers no exit; exact in binary where it meets a threshold.
-    static let base: [(FeatureID, Double)] = [
+    static let base: [(FeatureID, Double?)] = [
         (.priceVsPrevSessionCloseBps, -60),        // drive (prev-close basis) ≤ −45
         (.priceVsSessionOpenBps, -50),
         (.openingWindowReturnBps, -15),            // ≤ −10
@@ -53,32 +48,8 @@ import Testing
         (.crossSectionOpeningWindowReturnRank, 0.2),  // ≤ 0.40
     ]
 
-    static func features(_ overrides: [(FeatureID, Double?)] = []) -> FeatureVector {
-        var vector = FeatureVector()
-        for (id, value) in Self.base { vector.set(id, value) }
-        for (id, value) in overrides { vector.set(id, value) }
-        return vector
-    }
-
     static func evaluateFlat(_ vector: FeatureVector, minute: Double = 360) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            Self.strategy, symbol: Self.aapl, eventTime: Self.open + 21_600_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: Decimal(100), equity: Decimal(1_000_000)))
-    }
-
-    static func time(_ seconds: Int64) -> TimestampNanos { Self.open + (Self.startMinute * 60 + seconds) * 1_000_000_000 }
-
-    /// A signal `seconds` after minute 351 (its minute after the open may be given instead, e.g. for another day).
-    static func signal(
-        _ symbol: Symbol = aapl, seconds: Int64, price: String = "100", session: CivilDate = day,
-        minute: Double? = nil, minutesBeforeClose: Double? = nil
-    ) -> SignalContext {
-        let minute = minute ?? Double(Self.startMinute) + Double(seconds) / 60
-        return SignalContext(
-            symbol: symbol, eventTime: Self.time(seconds), session: session,
-            clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minutesBeforeClose ?? 390 - minute),
-            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(1_000_000)))
+        fixture.evaluateFlat(vector, minute: minute, eventTime: open + 21_600_000_000_000)
     }
 
     @Test func specCompilesWithoutDiagnostics() {
@@ -215,7 +186,7 @@ import Testing
 
     @Test(arguments: entryCases)
     func entryGate(_ testCase: Case) {
-        let evaluation = Self.evaluateFlat(Self.features(testCase.overrides), minute: testCase.minute)
+        let evaluation = Self.evaluateFlat(Self.fixture.features(testCase.overrides), minute: testCase.minute)
         if testCase.enters {
             #expect(evaluation.decision?.action == .buy, "\(testCase.name)")
             // No bonus terms in the reference: confidence is the base, 0.67 (cap 0.84).
@@ -228,7 +199,7 @@ import Testing
 
     @Test func firstFailingGateIsTracedInReferenceOrder() {
         // Range position is the third gate.
-        #expect(Self.evaluateFlat(Self.features([(.pricePositionInSessionRange, 0.5)])).outcomes.map(\.result)
+        #expect(Self.evaluateFlat(Self.fixture.features([(.pricePositionInSessionRange, 0.5)])).outcomes.map(\.result)
             == [.failedCondition(2)])
     }
 
@@ -238,7 +209,7 @@ import Testing
     /// to 4 decimals, × 31,590 USD, ÷ 100, whole shares.
     @Test func notionalMultiplierFollowsConfidenceRankAndSpread() {
         func quantity(_ overrides: [(FeatureID, Double?)]) -> Decimal? {
-            Self.evaluateFlat(Self.features(overrides)).decision?.quantity
+            Self.evaluateFlat(Self.fixture.features(overrides)).decision?.quantity
         }
         // (0.05/0.23 + 0.09/0.18 + (1 − 4.5/18)) / 3 = 0.48913 → 0.5913 → 18,679.167 USD → 186.
         #expect(quantity([]) == Decimal(186))
@@ -280,7 +251,7 @@ import Testing
     static func holding(heldFor: Int64 = 200, at seconds: Int64 = 0) -> StrategyBook {
         var book = StrategyBook(Self.strategy)
         book.setState(
-            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.time(seconds - heldFor)),
+            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.fixture.time(seconds - heldFor)),
             for: Self.aapl)
         return book
     }
@@ -288,7 +259,7 @@ import Testing
     @Test(arguments: exitCases)
     func exitCondition(_ testCase: ExitCase) {
         var book = Self.holding()
-        let evaluation = book.evaluate(Self.features(testCase.overrides), Self.signal(seconds: 0, price: "100"))
+        let evaluation = book.evaluate(Self.fixture.features(testCase.overrides), Self.fixture.signal(seconds: 0, price: "100"))
         if testCase.exits {
             #expect(evaluation.decision?.action == .sell, "\(testCase.name)")
             #expect(evaluation.decision?.quantity == Decimal(100), "\(testCase.name)")
@@ -300,13 +271,13 @@ import Testing
     }
 
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
-        let exitSignal = Self.features([(.rsi14, 60)])
+        let exitSignal = Self.fixture.features([(.rsi14, 60)])
         var young = Self.holding(heldFor: 59)
-        #expect(young.evaluate(exitSignal, Self.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
+        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
         var old = Self.holding(heldFor: 60)
-        #expect(old.evaluate(exitSignal, Self.signal(seconds: 0)).decision?.action == .sell)
+        #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         var level = Self.holding()
-        #expect(level.evaluate(exitSignal, Self.signal(seconds: 0, price: "98.99")).outcomes.first?.result
+        #expect(level.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "98.99")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
     }
 
@@ -314,106 +285,106 @@ import Testing
 
     @Test func stopLossIncludesSpreadAndVolatility() {
         // 24 + 0.20 × 5 (spread) + 3 × 2 (vol 0.0002 = 2 bps) = 31 bps below the entry at 100.
-        let quote = Self.features([(.spreadBps, 5), (.volRealizedW60s, 0.0002)])
+        let quote = Self.fixture.features([(.spreadBps, 5), (.volRealizedW60s, 0.0002)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "99.70")).decision == nil)
-        let stop = book.evaluate(quote, Self.signal(seconds: 6, price: "99.68")).decision
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 5, price: "99.70")).decision == nil)
+        let stop = book.evaluate(quote, Self.fixture.signal(seconds: 6, price: "99.68")).decision
         #expect(stop?.reasons == ["stop_loss"])
         #expect(stop?.action == .sell)
     }
 
     @Test func trailingStopArmsAtTenBpsAndFiresOnTheDynamicDrawdown() {
         // Drawdown threshold 6 + 0.10 × 10 (spread) + 3 × 1 (vol 0.0001) = 10 bps from the best price.
-        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        let quote = Self.fixture.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.09")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100.01")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "100.20")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.11")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "100.09")).decision?.reasons == ["trailing_stop"])
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 1, price: "100.09")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 2, price: "100.01")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 3, price: "100.20")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 4, price: "100.11")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 5, price: "100.09")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func trailingStopNeedsAProfit() {
         // require_positive_price_for_signal_exit holds the trailing exit too (realized bps > 0).
-        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        let quote = Self.fixture.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.20")).decision == nil)
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 1, price: "100.20")).decision == nil)
         // 19.96 bps off the peak (threshold 10), but at the entry price: no profit, held.
-        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 2, price: "100")).decision == nil)
         // 20 bps below the entry (the stop is 24 + 2 + 3 = 29 bps away): held.
-        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "99.80")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 3, price: "99.80")).decision == nil)
         // +1 bp: exit.
-        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func maxHoldAndSessionFlatten() {
         var book = Self.holding(heldFor: 479)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 0)).decision == nil)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1)).decision?.reasons == ["max_hold"])
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0)).decision == nil)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1)).decision?.reasons == ["max_hold"])
         // Flatten at UTC 1195: 5 minutes before the close.
         var late = Self.holding(heldFor: 10)
-        #expect(late.evaluate(Self.features(), Self.signal(seconds: 0, minutesBeforeClose: 5.01)).decision == nil)
-        #expect(late.evaluate(Self.features(), Self.signal(seconds: 1, minutesBeforeClose: 5)).decision?.reasons
+        #expect(late.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0, minutesBeforeClose: 5.01)).decision == nil)
+        #expect(late.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1, minutesBeforeClose: 5)).decision?.reasons
             == ["session_flatten"])
     }
 
     // MARK: Trade policy
 
     static func enter(_ book: inout StrategyBook, _ symbol: Symbol = aapl, seconds: Int64) {
-        let decision = book.evaluate(Self.features(), Self.signal(symbol, seconds: seconds)).decision
+        let decision = book.evaluate(Self.fixture.features(), Self.fixture.signal(symbol, seconds: seconds)).decision
         precondition(decision?.action == .buy, "entry expected")
-        book.applyFill(symbol: symbol, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(seconds))
+        book.applyFill(symbol: symbol, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(seconds))
     }
 
     @Test func oneEntryPerSessionOnePositionAndTwoHourEntryCooldown() {
         // max_concurrent_positions 1: with AAPL held (restored, so no entry counted this session), MSFT waits.
         var restored = Self.holding()
-        #expect(restored.evaluate(Self.features(), Self.signal(Self.msft, seconds: 0)).outcomes.first?.result
+        #expect(restored.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 0)).outcomes.first?.result
             == .policy("max_concurrent_positions"))
         var book = StrategyBook(Self.strategy)
         Self.enter(&book, seconds: 0)
         // Within the session the entry cap is checked first.
-        #expect(book.evaluate(Self.features(), Self.signal(Self.msft, seconds: 10)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 10)).outcomes.first?.result
             == .policy("max_entries_per_session"))
-        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.time(120))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.fixture.time(120))
         // AAPL: entry_cooldown_seconds 7200; MSFT: max_entries_per_session 1.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 300)).outcomes.first?.result == .policy("entry_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(Self.msft, seconds: 300)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 300)).outcomes.first?.result == .policy("entry_cooldown"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 300)).outcomes.first?.result
             == .policy("max_entries_per_session"))
         // The next session (more than 7200 s later) both may enter again.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 86_400, session: Self.nextDay, minute: 360)).decision?
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 86_400, session: Self.nextDay, minute: 360)).decision?
             .action == .buy)
     }
 
     @Test func exitCooldownIsOneMinute() {
         // Entry 7190 s before the exit (filled positions, as restored): the entry cooldown has passed at 7200.
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.time(0))
-        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.time(7190))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 7249, session: Self.nextDay, minute: 360)).outcomes
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.fixture.time(0))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(7190))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 7249, session: Self.nextDay, minute: 360)).outcomes
             .first?.result == .policy("exit_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 7250, session: Self.nextDay, minute: 360)).decision?
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 7250, session: Self.nextDay, minute: 360)).decision?
             .action == .buy)
     }
 
     @Test func stopLossLocksTheSymbolOutForFourHoursAndEndsTheSession() throws {
         var book = StrategyBook(Self.strategy)
         Self.enter(&book, seconds: 0)
-        let stop = try #require(book.evaluate(Self.features([(.spreadBps, nil), (.volRealizedW60s, nil)]),
-                                              Self.signal(seconds: 60, price: "99.7")).decision)
+        let stop = try #require(book.evaluate(Self.fixture.features([(.spreadBps, nil), (.volRealizedW60s, nil)]),
+                                              Self.fixture.signal(seconds: 60, price: "99.7")).decision)
         #expect(stop.reasons == ["stop_loss"])
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: stop.quantity, price: Decimal("99.7")!,
-                       time: Self.time(60), reason: "stop_loss")
+                       time: Self.fixture.time(60), reason: "stop_loss")
         #expect(book.stopLossExitsThisSession == 1)
         #expect(book.negativeExitsThisSession == 1)
         // stop_loss_lockout_seconds 14400 (longer than negative_exit_lockout_seconds 7200); after it the session's caps
         // still block (max_entries_per_session 1 is checked before max_negative_exits_per_session 1).
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 60 + 14_399, minute: 360)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 60 + 14_399, minute: 360)).outcomes.first?.result
             == .policy("lockout"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 60 + 14_400, minute: 360)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 60 + 14_400, minute: 360)).outcomes.first?.result
             == .policy("max_entries_per_session"))
     }
 
@@ -421,14 +392,14 @@ import Testing
         var book = StrategyBook(Self.strategy)
         Self.enter(&book, seconds: 0)
         // negative_exit_loss_bps 8: a 5 bps loss does not count and locks nothing out.
-        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal("99.95")!, time: Self.time(90))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal("99.95")!, time: Self.fixture.time(90))
         #expect(book.negativeExitsThisSession == 0)
         #expect(book.state(of: Self.aapl).lockedUntil == nil)
         // A 10 bps loss counts and locks the symbol out for 7200 s.
         var losing = StrategyBook(Self.strategy)
         Self.enter(&losing, seconds: 0)
-        losing.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal("99.90")!, time: Self.time(90))
+        losing.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal("99.90")!, time: Self.fixture.time(90))
         #expect(losing.negativeExitsThisSession == 1)
-        #expect(losing.state(of: Self.aapl).lockedUntil == Self.time(90 + 7200))
+        #expect(losing.state(of: Self.aapl).lockedUntil == Self.fixture.time(90 + 7200))
     }
 }

@@ -9,22 +9,9 @@ import Testing
 /// quote invalid ratio ≤ 0.20, and opening-window / continuation rank floors of 0.60. The aded76ac0f rule itself is
 /// tested from examples/torghut-aded76ac0f by TSMOMEvaluationTests.
 @Suite struct FamilyIntradayTsmomTests {
-    static let root: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        return components.joined(separator: "/")
-    }()
-
-    static let compiled: (diagnostics: [Diagnostic], plan: ExecutionPlan?) = {
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/intraday-tsmom.yaml"], features: .catalog)
-        return (tree.diagnostics, output?.plan)
-    }()
-
-    static let strategy: CompiledStrategy = {
-        let plan = compiled.plan!.strategies.first { $0.id.rawValue == "intraday_tsmom_v1@prod" }!
-        return try! CompiledStrategy(plan)
-    }()
+    static let fixture = FamilyFixture(spec: "intraday-tsmom.yaml", strategyID: "intraday_tsmom_v1@prod", symbol: aapl)
+    static var compiled: (diagnostics: [Diagnostic], plan: ExecutionPlan?) { (fixture.diagnostics, fixture.plan) }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
 
@@ -61,10 +48,7 @@ import Testing
     }
 
     static func evaluate(_ vector: FeatureVector, minute: Double? = 45) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            strategy, symbol: aapl, eventTime: 1_767_364_200_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minute.map { 390 - $0 }),
-            position: .flat, sizing: SizingContext(price: Decimal(100), equity: Decimal(100_000)))
+        fixture.evaluateFlat(vector, minute: minute, eventTime: 1_767_364_200_000_000_000)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -15,18 +15,13 @@ import Testing
 /// family also needs a loss of structure (price <= OR high, or below vwap_w5m with range position <= 0.80) and a profit
 /// (require_positive_price_for_signal_exit). Trade policy: max_session_negative_exit_bps 24.
 @Suite struct FamilyLateDayContinuationTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/late-day-continuation-long.yaml"],
-            features: .catalog)
-        precondition(!tree.hasErrors, "late-day continuation spec must compile: \(tree.diagnostics)")
-        let plan = output!.plan.strategies.first { $0.id.rawValue == "late_day_continuation_long_v1@research" }!
-        return (tree.diagnostics, try! CompiledStrategy(plan))
-    }()
-    static var strategy: CompiledStrategy { compiled.strategy }
+    static let fixture = FamilyFixture(
+        spec: "late-day-continuation-long.yaml", strategyID: "late_day_continuation_long_v1@research", base: base, symbol: aapl,
+        requireClean: true)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) {
+        (fixture.diagnostics, fixture.strategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let msft = Symbol("MSFT")!
@@ -41,32 +36,25 @@ import Testing
 
     /// A signal that passes every entry gate and triggers no exit. Prices for the session-high gate are 10,000-based
     /// so whole bps are exact: OR high 10,000, session high 10,010 (10 bps above).
-    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector {
-        var values: [FeatureID: Double?] = [
-            .priceVsPrevSessionCloseBps: 50, .priceVsSessionOpenBps: 40, .openingWindowReturnBps: 30,
-            .pricePositionInSessionRange: 0.8, .openingRangeHigh: 10_000, .sessionHighPrice: 10_010,
-            .priceVsVwapW5mBps: 5, .priceVsOpeningRangeHighBps: 4, .priceVsOpeningWindowCloseBps: 6,
-            .recentSpreadBpsAvg: 3, .recentQuoteInvalidRatio: 0.05, .recentQuoteJumpBpsMax: 10,
-            .micropriceBiasBps: 0.75, .spreadBps: 11, .macd: 0.01, .macdSignal: 0, .rsi14: 62, .priceVsEma12Bps: 5,
-            .volRealizedW60s: 0.0001, .imbalancePressure: 0, .ema12: 101, .ema26: 100.5,
-            .recentImbalancePressureAvg: 0.05, .sessionRangeBps: 60,
-            .crossSectionPositivePrevCloseDriveRatio: 0.5, .crossSectionPositiveSessionOpenDriveRatio: 0.1,
-            .crossSectionPositiveOpeningWindowReturnFromPrevCloseRatio: 0.6,
-            .crossSectionPositiveOpeningWindowReturnRatio: 0.1, .crossSectionAboveVwapW5mRatio: 0.6,
-            .crossSectionContinuationBreadth: 0.6, .crossSectionOpeningWindowReturnFromPrevCloseRank: 0.8,
-            .crossSectionOpeningWindowReturnRank: 0.1, .crossSectionContinuationRank: 0.83,
-        ]
-        for (feature, value) in changes { values[feature] = value }
-        var vector = FeatureVector()
-        for (feature, value) in values { vector.set(feature, value) }
-        return vector
-    }
+    static let base: [FeatureID: Double?] = [
+        .priceVsPrevSessionCloseBps: 50, .priceVsSessionOpenBps: 40, .openingWindowReturnBps: 30,
+        .pricePositionInSessionRange: 0.8, .openingRangeHigh: 10_000, .sessionHighPrice: 10_010,
+        .priceVsVwapW5mBps: 5, .priceVsOpeningRangeHighBps: 4, .priceVsOpeningWindowCloseBps: 6,
+        .recentSpreadBpsAvg: 3, .recentQuoteInvalidRatio: 0.05, .recentQuoteJumpBpsMax: 10,
+        .micropriceBiasBps: 0.75, .spreadBps: 11, .macd: 0.01, .macdSignal: 0, .rsi14: 62, .priceVsEma12Bps: 5,
+        .volRealizedW60s: 0.0001, .imbalancePressure: 0, .ema12: 101, .ema26: 100.5,
+        .recentImbalancePressureAvg: 0.05, .sessionRangeBps: 60,
+        .crossSectionPositivePrevCloseDriveRatio: 0.5, .crossSectionPositiveSessionOpenDriveRatio: 0.1,
+        .crossSectionPositiveOpeningWindowReturnFromPrevCloseRatio: 0.6,
+        .crossSectionPositiveOpeningWindowReturnRatio: 0.1, .crossSectionAboveVwapW5mRatio: 0.6,
+        .crossSectionContinuationBreadth: 0.6, .crossSectionOpeningWindowReturnFromPrevCloseRank: 0.8,
+        .crossSectionOpeningWindowReturnRank: 0.1, .crossSectionContinuationRank: 0.83,
+    ]
+
+    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector { fixture.features(changes: changes) }
 
     static func evaluate(_ vector: FeatureVector, minute: Double = 300, price: Decimal = Decimal(100)) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            strategy, symbol: aapl, eventTime: open + Int64(minute * 60) * 1_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: price, equity: Decimal(100_000)))
+        fixture.evaluateFlat(vector, minute: minute, price: price)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -6,22 +6,9 @@ import Testing
 /// specs/strategies/legacy-macd-rsi.yaml against Torghut's documented rule (reference 01 §2.2): buy when
 /// macd > macd_signal and rsi14 < 35, sell when macd < macd_signal and rsi14 > 65, confidence 0.65, no state.
 @Suite struct FamilyLegacyMacdRsiTests {
-    static let root: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        return components.joined(separator: "/")
-    }()
-
-    static let compiled: (diagnostics: [Diagnostic], plan: ExecutionPlan?) = {
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/legacy-macd-rsi.yaml"], features: .catalog)
-        return (tree.diagnostics, output?.plan)
-    }()
-
-    static let strategy: CompiledStrategy = {
-        let plan = compiled.plan!.strategies.first { $0.id.rawValue == "legacy_macd_rsi@prod" }!
-        return try! CompiledStrategy(plan)
-    }()
+    static let fixture = FamilyFixture(spec: "legacy-macd-rsi.yaml", strategyID: "legacy_macd_rsi@prod", symbol: aapl)
+    static var compiled: (diagnostics: [Diagnostic], plan: ExecutionPlan?) { (fixture.diagnostics, fixture.plan) }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let midday = EvaluationContext(minutesAfterOpen: 120, minutesBeforeClose: 270)
@@ -38,9 +25,7 @@ import Testing
     static func evaluate(
         _ vector: FeatureVector, context: EvaluationContext = midday, position: StrategyPosition = .flat
     ) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            strategy, symbol: aapl, eventTime: 1_767_364_200_000_000_000, features: vector, context: context,
-            position: position, sizing: SizingContext(price: Decimal(100), equity: Decimal(100_000)))
+        fixture.evaluate(vector, context: context, eventTime: 1_767_364_200_000_000_000, position: position)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

@@ -8,25 +8,20 @@ import Testing
 /// open and buys to cover. Expected decisions come from the reference text: every entry gate just under, at and just
 /// over its threshold, the rank selection, the window edges, every cover condition and the entry notional multiplier.
 @Suite struct FamilyMeanReversionExhaustionTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/mean-reversion-exhaustion-short.yaml"],
-            features: .catalog)
-        let plan = output?.plan.strategies.first { $0.id.rawValue == "mean_reversion_exhaustion_short_v1@research" }
-        return (tree.diagnostics, plan.flatMap { try? CompiledStrategy($0) })
-    }()
-
-    static var strategy: CompiledStrategy { Self.compiled.strategy! }
+    static let fixture = FamilyFixture(
+        spec: "mean-reversion-exhaustion-short.yaml", strategyID: "mean_reversion_exhaustion_short_v1@research", base: base,
+        symbol: aapl, equity: Decimal(1_000_000), startMinute: 60)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) {
+        (fixture.diagnostics, fixture.compiledStrategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let open: TimestampNanos = 1_767_364_200_000_000_000
     static let day = CivilDate(year: 2026, month: 1, day: 2)
 
     /// A signal that passes every entry gate and triggers no cover; exact in binary where it meets a threshold.
-    static let base: [(FeatureID, Double)] = [
+    static let base: [(FeatureID, Double?)] = [
         (.priceVsPrevSessionCloseBps, 40),         // drive (prev-close basis) ≥ 20
         (.priceVsSessionOpenBps, 30),
         (.openingWindowReturnBps, 10),             // ≥ 5
@@ -42,28 +37,8 @@ import Testing
         (.recentImbalancePressureAvg, 0),          // no cover (≥ 0.03 covers)
     ]
 
-    static func features(_ overrides: [(FeatureID, Double?)] = []) -> FeatureVector {
-        var vector = FeatureVector()
-        for (id, value) in Self.base { vector.set(id, value) }
-        for (id, value) in overrides { vector.set(id, value) }
-        return vector
-    }
-
     static func evaluateFlat(_ vector: FeatureVector, minute: Double = 60) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            Self.strategy, symbol: Self.aapl, eventTime: Self.open + 3_600_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: Decimal(100), equity: Decimal(1_000_000)))
-    }
-
-    static func time(_ seconds: Int64) -> TimestampNanos { Self.open + (3600 + seconds) * 1_000_000_000 }
-
-    static func signal(seconds: Int64, price: String = "100", minutesBeforeClose: Double? = nil) -> SignalContext {
-        let minute = 60 + Double(seconds) / 60
-        return SignalContext(
-            symbol: Self.aapl, eventTime: Self.time(seconds), session: Self.day,
-            clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minutesBeforeClose ?? 390 - minute),
-            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(1_000_000)))
+        fixture.evaluateFlat(vector, minute: minute, eventTime: open + 3_600_000_000_000)
     }
 
     @Test func specCompilesWithoutDiagnostics() {
@@ -166,7 +141,7 @@ import Testing
 
     @Test(arguments: entryCases)
     func entryGate(_ testCase: Case) {
-        let evaluation = Self.evaluateFlat(Self.features(testCase.overrides), minute: testCase.minute)
+        let evaluation = Self.evaluateFlat(Self.fixture.features(testCase.overrides), minute: testCase.minute)
         if testCase.enters {
             // Sell to open a short.
             #expect(evaluation.decision?.action == .sell, "\(testCase.name)")
@@ -182,9 +157,9 @@ import Testing
 
     @Test func notionalMultiplierScoresConfidenceOnly() {
         // 0.20 + 0.80 × (0.64 − 0.62) / 0.23 = 0.26957 → 0.2695 → 8,513.505 USD → 85 shares at 100.
-        #expect(Self.evaluateFlat(Self.features()).decision?.quantity == Decimal(85))
+        #expect(Self.evaluateFlat(Self.fixture.features()).decision?.quantity == Decimal(85))
         // Spread and rank do not enter the score.
-        #expect(Self.evaluateFlat(Self.features([(.spreadBps, 30)])).decision?.quantity == Decimal(85))
+        #expect(Self.evaluateFlat(Self.fixture.features([(.spreadBps, 30)])).decision?.quantity == Decimal(85))
     }
 
     // MARK: Cover
@@ -219,7 +194,7 @@ import Testing
     static func short(heldFor: Int64 = 200) -> StrategyBook {
         var book = StrategyBook(Self.strategy)
         book.setState(
-            SymbolState(quantity: Decimal(-100), averageEntryPrice: Decimal(101), entryTime: Self.time(-heldFor)),
+            SymbolState(quantity: Decimal(-100), averageEntryPrice: Decimal(101), entryTime: Self.fixture.time(-heldFor)),
             for: Self.aapl)
         return book
     }
@@ -227,7 +202,7 @@ import Testing
     @Test(arguments: exitCases)
     func coverCondition(_ testCase: ExitCase) {
         var book = Self.short()
-        let evaluation = book.evaluate(Self.features(testCase.overrides), Self.signal(seconds: 0, price: "100"))
+        let evaluation = book.evaluate(Self.fixture.features(testCase.overrides), Self.fixture.signal(seconds: 0, price: "100"))
         if testCase.covers {
             // Buy to cover the whole short.
             #expect(evaluation.decision?.action == .buy, "\(testCase.name)")
@@ -243,29 +218,29 @@ import Testing
     }
 
     @Test func coverNeedsProfitButNoMinimumHold() {
-        let cover = Self.features([(.rsi14, 40)])
+        let cover = Self.fixture.features([(.rsi14, 40)])
         // require_positive_price_for_signal_exit: a short profits below its entry at 101.
         var level = Self.short()
-        #expect(level.evaluate(cover, Self.signal(seconds: 0, price: "101")).outcomes.first?.result
+        #expect(level.evaluate(cover, Self.fixture.signal(seconds: 0, price: "101")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
         var losing = Self.short()
-        #expect(losing.evaluate(cover, Self.signal(seconds: 0, price: "101.5")).outcomes.first?.result
+        #expect(losing.evaluate(cover, Self.fixture.signal(seconds: 0, price: "101.5")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
         var winning = Self.short(heldFor: 1)
-        #expect(winning.evaluate(cover, Self.signal(seconds: 0, price: "100.99")).decision?.action == .buy)
+        #expect(winning.evaluate(cover, Self.fixture.signal(seconds: 0, price: "100.99")).decision?.action == .buy)
     }
 
     @Test func noOverlayOrTradePolicyDefaults() throws {
         // The reference gives this family no stop, hold limit or flatten: a losing short with no cover signal holds.
         var book = Self.short(heldFor: 10_000)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 0, price: "110", minutesBeforeClose: 1)).decision == nil)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0, price: "110", minutesBeforeClose: 1)).decision == nil)
         // And no cooldown: a fresh short may follow a cover at once.
         var fresh = StrategyBook(Self.strategy)
-        let entry = try #require(fresh.evaluate(Self.features(), Self.signal(seconds: 0)).decision)
-        fresh.applyFill(symbol: Self.aapl, action: .sell, quantity: entry.quantity, price: Decimal(100), time: Self.time(0))
-        let exit = try #require(fresh.evaluate(Self.features([(.rsi14, 40)]), Self.signal(seconds: 1, price: "99")).decision)
+        let entry = try #require(fresh.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0)).decision)
+        fresh.applyFill(symbol: Self.aapl, action: .sell, quantity: entry.quantity, price: Decimal(100), time: Self.fixture.time(0))
+        let exit = try #require(fresh.evaluate(Self.fixture.features([(.rsi14, 40)]), Self.fixture.signal(seconds: 1, price: "99")).decision)
         #expect(exit.action == .buy)
-        fresh.applyFill(symbol: Self.aapl, action: .buy, quantity: exit.quantity, price: Decimal(99), time: Self.time(1))
-        #expect(fresh.evaluate(Self.features(), Self.signal(seconds: 2)).decision?.action == .sell)
+        fresh.applyFill(symbol: Self.aapl, action: .buy, quantity: exit.quantity, price: Decimal(99), time: Self.fixture.time(1))
+        #expect(fresh.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 2)).decision?.action == .sell)
     }
 }

@@ -8,18 +8,13 @@ import Testing
 /// reference text and the catalog: every entry gate just under, at and just over its threshold, the window edges,
 /// every exit condition, the entry notional multiplier, and the overlays and trade policy the catalog sets.
 @Suite struct FamilyMeanReversionReboundTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/mean-reversion-rebound-long.yaml"],
-            features: .catalog)
-        let plan = output?.plan.strategies.first { $0.id.rawValue == "mean_reversion_rebound_long_v1@research" }
-        return (tree.diagnostics, plan.flatMap { try? CompiledStrategy($0) })
-    }()
-
-    static var strategy: CompiledStrategy { Self.compiled.strategy! }
+    static let fixture = FamilyFixture(
+        spec: "mean-reversion-rebound-long.yaml", strategyID: "mean_reversion_rebound_long_v1@research", base: base,
+        symbol: aapl, equity: Decimal(1_000_000), startMinute: 60)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) {
+        (fixture.diagnostics, fixture.compiledStrategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let msft = Symbol("MSFT")!
@@ -27,7 +22,7 @@ import Testing
     static let day = CivilDate(year: 2026, month: 1, day: 2)
 
     /// A signal that passes every entry gate and triggers no exit; exact in binary where it meets a threshold.
-    static let base: [(FeatureID, Double)] = [
+    static let base: [(FeatureID, Double?)] = [
         (.priceVsVwapSessionBps, -30),             // below VWAP by 30 ∈ [15, 55]
         (.priceVsEma12Bps, -12),                   // below ema12 by 12 ∈ [6, 28]
         (.rsi14, 47),                              // ∈ [43, 51]
@@ -50,36 +45,9 @@ import Testing
         (.crossSectionOpeningWindowReturnRank, 0.3),  // ≤ 0.45
     ]
 
-    static func features(_ overrides: [(FeatureID, Double?)] = []) -> FeatureVector {
-        var vector = FeatureVector()
-        for (id, value) in Self.base { vector.set(id, value) }
-        for (id, value) in overrides { vector.set(id, value) }
-        return vector
-    }
-
-    static func clock(_ minute: Double) -> EvaluationContext {
-        EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute)
-    }
-
     static func evaluateFlat(_ vector: FeatureVector, minute: Double = 60, price: String = "100") -> Evaluation {
-        StrategyEvaluator.evaluate(
-            Self.strategy, symbol: Self.aapl, eventTime: Self.open + 3_600_000_000_000, features: vector,
-            context: Self.clock(minute), position: .flat,
-            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(1_000_000)))
+        fixture.evaluateFlat(vector, minute: minute, eventTime: open + 3_600_000_000_000, price: Decimal(price)!)
     }
-
-    /// A signal `seconds` after minute 60 of the session.
-    static func signal(_ symbol: Symbol = aapl, seconds: Int64, price: String = "100", minutesBeforeClose: Double? = nil)
-        -> SignalContext
-    {
-        let minute = 60 + Double(seconds) / 60
-        return SignalContext(
-            symbol: symbol, eventTime: Self.open + (3600 + seconds) * 1_000_000_000, session: Self.day,
-            clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minutesBeforeClose ?? 390 - minute),
-            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(1_000_000)))
-    }
-
-    static func time(_ seconds: Int64) -> TimestampNanos { Self.open + (3600 + seconds) * 1_000_000_000 }
 
     @Test func specCompilesWithoutDiagnostics() {
         #expect(Self.compiled.diagnostics.isEmpty, "\(Self.compiled.diagnostics)")
@@ -215,7 +183,7 @@ import Testing
 
     @Test(arguments: entryCases)
     func entryGate(_ testCase: Case) {
-        let evaluation = Self.evaluateFlat(Self.features(testCase.overrides), minute: testCase.minute)
+        let evaluation = Self.evaluateFlat(Self.fixture.features(testCase.overrides), minute: testCase.minute)
         if testCase.enters {
             #expect(evaluation.decision?.action == .buy, "\(testCase.name)")
             #expect(evaluation.decision?.intent == .entry, "\(testCase.name)")
@@ -228,12 +196,12 @@ import Testing
 
     @Test func firstFailingGateIsTracedInReferenceOrder() {
         // RSI is the third gate; the VWAP and ema12 gates before it pass.
-        #expect(Self.evaluateFlat(Self.features([(.rsi14, 60)])).outcomes.map(\.result) == [.failedCondition(2)])
-        #expect(Self.evaluateFlat(Self.features(), minute: 10).outcomes.map(\.result) == [.outsideWindow])
+        #expect(Self.evaluateFlat(Self.fixture.features([(.rsi14, 60)])).outcomes.map(\.result) == [.failedCondition(2)])
+        #expect(Self.evaluateFlat(Self.fixture.features(), minute: 10).outcomes.map(\.result) == [.outsideWindow])
     }
 
     @Test func decisionCarriesReasons() throws {
-        let decision = try #require(Self.evaluateFlat(Self.features()).decision)
+        let decision = try #require(Self.evaluateFlat(Self.fixture.features()).decision)
         #expect(decision.reasons == ["mean_reversion_rebound_long", "below_vwap_dislocation"])
     }
 
@@ -243,7 +211,7 @@ import Testing
     /// to 4 decimals, × 31,590 USD, ÷ price, whole shares.
     @Test func notionalMultiplierFollowsConfidenceRankAndSpread() {
         func quantity(_ overrides: [(FeatureID, Double?)]) -> Decimal? {
-            Self.evaluateFlat(Self.features(overrides)).decision?.quantity
+            Self.evaluateFlat(Self.fixture.features(overrides)).decision?.quantity
         }
         // (0.02/0.23 + 0.12/0.24 + 0.75) / 3 = 0.44565… → 0.2 + 0.8 × 0.44565 = 0.5565 → 17,579.835 USD → 175.
         #expect(quantity([]) == Decimal(175))
@@ -288,7 +256,7 @@ import Testing
     static func holding(heldFor: Int64 = 200, at seconds: Int64 = 0) -> StrategyBook {
         var book = StrategyBook(Self.strategy)
         book.setState(
-            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.time(seconds - heldFor)),
+            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.fixture.time(seconds - heldFor)),
             for: Self.aapl)
         return book
     }
@@ -296,7 +264,7 @@ import Testing
     @Test(arguments: exitCases)
     func exitCondition(_ testCase: ExitCase) {
         var book = Self.holding()
-        let evaluation = book.evaluate(Self.features(testCase.overrides), Self.signal(seconds: 0, price: "100"))
+        let evaluation = book.evaluate(Self.fixture.features(testCase.overrides), Self.fixture.signal(seconds: 0, price: "100"))
         if testCase.exits {
             #expect(evaluation.decision?.action == .sell, "\(testCase.name)")
             #expect(evaluation.decision?.intent == .exit, "\(testCase.name)")
@@ -311,32 +279,32 @@ import Testing
     }
 
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
-        let exitSignal = Self.features([(.rsi14, 60)])
+        let exitSignal = Self.fixture.features([(.rsi14, 60)])
         var young = Self.holding(heldFor: 119)
-        let early = young.evaluate(exitSignal, Self.signal(seconds: 0))
+        let early = young.evaluate(exitSignal, Self.fixture.signal(seconds: 0))
         #expect(early.decision == nil)
         #expect(early.outcomes.first?.result == .policy("min_hold"))
         var old = Self.holding(heldFor: 120)
-        #expect(old.evaluate(exitSignal, Self.signal(seconds: 0)).decision?.action == .sell)
+        #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         // require_positive_price_for_signal_exit: realized bps must be > 0 (entry 99).
         var losing = Self.holding()
-        #expect(losing.evaluate(exitSignal, Self.signal(seconds: 0, price: "98.9")).outcomes.first?.result
+        #expect(losing.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "98.9")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
         var flat = Self.holding()
-        #expect(flat.evaluate(exitSignal, Self.signal(seconds: 0, price: "99")).outcomes.first?.result
+        #expect(flat.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
         var winning = Self.holding()
-        #expect(winning.evaluate(exitSignal, Self.signal(seconds: 0, price: "99.01")).decision?.action == .sell)
+        #expect(winning.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99.01")).decision?.action == .sell)
     }
 
     @Test func maxHoldAndSessionFlattenBypassTheMinimumHold() {
         var book = Self.holding(heldFor: 419)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 0)).decision == nil)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1)).decision?.reasons == ["max_hold"])
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0)).decision == nil)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1)).decision?.reasons == ["max_hold"])
         // Flatten at UTC 1080: 120 minutes before the close, even 10 s after entry and at a loss.
         var young = Self.holding(heldFor: 10)
-        #expect(young.evaluate(Self.features(), Self.signal(seconds: 0, minutesBeforeClose: 120.01)).decision == nil)
-        let flatten = young.evaluate(Self.features(), Self.signal(seconds: 1, price: "98", minutesBeforeClose: 120))
+        #expect(young.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0, minutesBeforeClose: 120.01)).decision == nil)
+        let flatten = young.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1, price: "98", minutesBeforeClose: 120))
         #expect(flatten.decision?.action == .sell)
         #expect(flatten.decision?.reasons == ["session_flatten"])
         #expect(flatten.decision?.confidence == Decimal(1))
@@ -345,36 +313,36 @@ import Testing
     @Test func noStopLossOrTrailingStopIsSet() {
         // The catalog sets no long_stop_loss_* or long_trailing_stop_* params for this family.
         var book = Self.holding(heldFor: 10)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 0, price: "90")).decision == nil)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0, price: "90")).decision == nil)
     }
 
     // MARK: Trade policy
 
     @Test func cooldownsAndConcurrentPositions() throws {
         var book = StrategyBook(Self.strategy)
-        let entry = try #require(book.evaluate(Self.features(), Self.signal(seconds: 0)).decision)
+        let entry = try #require(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0)).decision)
         #expect(entry.action == .buy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: entry.quantity, price: Decimal(100), time: Self.time(0))
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: entry.quantity, price: Decimal(100), time: Self.fixture.time(0))
         // max_concurrent_positions 1: MSFT waits while AAPL is held.
-        #expect(book.evaluate(Self.features(), Self.signal(Self.msft, seconds: 10)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 10)).outcomes.first?.result
             == .policy("max_concurrent_positions"))
-        let exit = try #require(book.evaluate(Self.features([(.rsi14, 60)]), Self.signal(seconds: 300, price: "101")).decision)
+        let exit = try #require(book.evaluate(Self.fixture.features([(.rsi14, 60)]), Self.fixture.signal(seconds: 300, price: "101")).decision)
         #expect(exit.action == .sell)
-        book.applyFill(symbol: Self.aapl, action: .sell, quantity: exit.quantity, price: Decimal(101), time: Self.time(300))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: exit.quantity, price: Decimal(101), time: Self.fixture.time(300))
         // entry_cooldown_seconds 1200 from the entry at 0.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1199)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1199)).outcomes.first?.result
             == .policy("entry_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(Self.msft, seconds: 1199)).decision?.action == .buy)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1200)).decision?.action == .buy)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 1199)).decision?.action == .buy)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1200)).decision?.action == .buy)
     }
 
     @Test func exitCooldown() {
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.time(0))
-        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.time(1100))
+        book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.fixture.time(0))
+        book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(1100))
         // exit_cooldown_seconds 120 from the exit at 1100; the entry cooldown (1200) has passed at 1200.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1219)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1219)).outcomes.first?.result
             == .policy("exit_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1220)).decision?.action == .buy)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1220)).decision?.action == .buy)
     }
 }

@@ -10,17 +10,9 @@ import Testing
 /// for a dynamic bonus); an exit intent with confidence 0.51 once the minutes reach exit_minute_after_open (390 =
 /// close, flattened in the session's last minute).
 @Suite struct FamilyMicrobarCrossSectionalTests {
-    static let root: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        return components.joined(separator: "/")
-    }()
+    static let root = FamilyFixture.root
 
-    static func load(_ file: String) -> (diagnostics: [Diagnostic], plan: ExecutionPlan?) {
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/" + file], features: .catalog)
-        return (tree.diagnostics, output?.plan)
-    }
+    static func load(_ file: String) -> (diagnostics: [Diagnostic], plan: ExecutionPlan?) { FamilyFixture.load(file) }
 
     static let longFile = load("microbar-cross-sectional-long.yaml")
     static let shortFile = load("microbar-cross-sectional-short.yaml")

@@ -10,18 +10,13 @@ import Testing
 /// <= 0.18, quote jump <= 60, microprice >= 0, continuation rank >= 0.55; base 0.66, bonuses +0.03/+0.02/+0.02/+0.02,
 /// cap 0.82; exit when ema12 < ema26, hist <= -0.004 and rsi <= 47 (confidence 0.63).
 @Suite struct FamilyMomentumPullbackTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/momentum-pullback-long.yaml"],
-            features: .catalog)
-        precondition(!tree.hasErrors, "momentum pullback spec must compile: \(tree.diagnostics)")
-        let plan = output!.plan.strategies.first { $0.id.rawValue == "momentum_pullback_long_v1@research" }!
-        return (tree.diagnostics, try! CompiledStrategy(plan))
-    }()
-    static var strategy: CompiledStrategy { compiled.strategy }
+    static let fixture = FamilyFixture(
+        spec: "momentum-pullback-long.yaml", strategyID: "momentum_pullback_long_v1@research", base: base, symbol: aapl,
+        requireClean: true)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy) {
+        (fixture.diagnostics, fixture.strategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let aapl = Symbol("AAPL")!
     static let msft = Symbol("MSFT")!
@@ -32,17 +27,13 @@ import Testing
     /// A signal that passes every entry gate and earns no bonus: hist 0.04 (signal 0 keeps hist = macd exact),
     /// rsi 58, 3.5 bps below ema12, spread 2, vol 0.0001, imbalance 0.03, invalid 0.1, jump 20, microprice 0.25,
     /// continuation rank 0.70.
-    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector {
-        var values: [FeatureID: Double?] = [
-            .ema12: 101, .ema26: 100.5, .macd: 0.04, .macdSignal: 0, .rsi14: 58, .priceVsEma12Bps: -3.5,
-            .spreadBps: 2, .volRealizedW60s: 0.0001, .imbalancePressure: 0.03, .recentQuoteInvalidRatio: 0.1,
-            .recentQuoteJumpBpsMax: 20, .micropriceBiasBps: 0.25, .crossSectionContinuationRank: 0.7,
-        ]
-        for (feature, value) in changes { values[feature] = value }
-        var vector = FeatureVector()
-        for (feature, value) in values { vector.set(feature, value) }
-        return vector
-    }
+    static let base: [FeatureID: Double?] = [
+        .ema12: 101, .ema26: 100.5, .macd: 0.04, .macdSignal: 0, .rsi14: 58, .priceVsEma12Bps: -3.5,
+        .spreadBps: 2, .volRealizedW60s: 0.0001, .imbalancePressure: 0.03, .recentQuoteInvalidRatio: 0.1,
+        .recentQuoteJumpBpsMax: 20, .micropriceBiasBps: 0.25, .crossSectionContinuationRank: 0.7,
+    ]
+
+    static func signal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector { fixture.features(changes: changes) }
 
     /// Exit conditions: ema12 < ema26, hist -0.005, rsi 45.
     static func exitSignal(_ changes: [FeatureID: Double?] = [:]) -> FeatureVector {
@@ -52,10 +43,7 @@ import Testing
     }
 
     static func evaluate(_ vector: FeatureVector, minute: Double = 150, price: Decimal = Decimal(100)) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            strategy, symbol: aapl, eventTime: open + Int64(minute * 60) * 1_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: price, equity: Decimal(100_000)))
+        fixture.evaluateFlat(vector, minute: minute, price: price)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {

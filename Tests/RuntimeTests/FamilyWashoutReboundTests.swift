@@ -8,18 +8,13 @@ import Testing
 /// reference text and the catalog: every entry gate just under, at and just over its threshold, the window edges,
 /// every exit condition, the entry notional multiplier, and the overlays and trade policy the catalog sets.
 @Suite struct FamilyWashoutReboundTests {
-    static let compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let root = components.joined(separator: "/")
-        let (tree, output) = SpecTreeLoader().loadAndCompile(
-            paths: [root + "/specs/universe", root + "/specs/strategies/washout-rebound-long.yaml"],
-            features: .catalog)
-        let plan = output?.plan.strategies.first { $0.id.rawValue == "washout_rebound_long_v1@research" }
-        return (tree.diagnostics, plan.flatMap { try? CompiledStrategy($0) })
-    }()
-
-    static var strategy: CompiledStrategy { Self.compiled.strategy! }
+    static let fixture = FamilyFixture(
+        spec: "washout-rebound-long.yaml", strategyID: "washout_rebound_long_v1@research", base: base,
+        symbol: amd, equity: Decimal(1_000_000), startMinute: startMinute)
+    static var compiled: (diagnostics: [Diagnostic], strategy: CompiledStrategy?) {
+        (fixture.diagnostics, fixture.compiledStrategy)
+    }
+    static var strategy: CompiledStrategy { fixture.strategy }
 
     static let amd = Symbol("AMD")!
     static let intc = Symbol("INTC")!
@@ -30,7 +25,7 @@ import Testing
     static let startMinute: Int64 = 41
 
     /// A signal that passes every entry gate and triggers no exit; exact in binary where it meets a threshold.
-    static let base: [(FeatureID, Double)] = [
+    static let base: [(FeatureID, Double?)] = [
         (.priceVsSessionOpenBps, -50),             // sell-off 50 ∈ [24, max(120, 3.5 × 60 = 210)]
         (.priceVsPrevSessionCloseBps, -20),        // not read while the session open is present
         (.sessionRangeBps, 60),                    // ≥ 35
@@ -57,32 +52,8 @@ import Testing
         (.crossSectionOpeningWindowReturnRank, 0.3),  // ≤ 0.80
     ]
 
-    static func features(_ overrides: [(FeatureID, Double?)] = []) -> FeatureVector {
-        var vector = FeatureVector()
-        for (id, value) in Self.base { vector.set(id, value) }
-        for (id, value) in overrides { vector.set(id, value) }
-        return vector
-    }
-
     static func evaluateFlat(_ vector: FeatureVector, minute: Double = 60) -> Evaluation {
-        StrategyEvaluator.evaluate(
-            Self.strategy, symbol: Self.amd, eventTime: Self.open + 3_600_000_000_000, features: vector,
-            context: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute), position: .flat,
-            sizing: SizingContext(price: Decimal(100), equity: Decimal(1_000_000)))
-    }
-
-    static func time(_ seconds: Int64) -> TimestampNanos { Self.open + (Self.startMinute * 60 + seconds) * 1_000_000_000 }
-
-    /// A signal `seconds` after minute 41 of the session (its minute after the open may be given for a later day).
-    static func signal(
-        _ symbol: Symbol = amd, seconds: Int64, price: String = "100", session: CivilDate = day,
-        minute: Double? = nil, minutesBeforeClose: Double? = nil
-    ) -> SignalContext {
-        let minute = minute ?? Double(Self.startMinute) + Double(seconds) / 60
-        return SignalContext(
-            symbol: symbol, eventTime: Self.time(seconds), session: session,
-            clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minutesBeforeClose ?? 390 - minute),
-            sizing: SizingContext(price: Decimal(price)!, equity: Decimal(1_000_000)))
+        fixture.evaluateFlat(vector, minute: minute, eventTime: open + 3_600_000_000_000)
     }
 
     @Test func specCompilesWithoutDiagnostics() {
@@ -235,7 +206,7 @@ import Testing
 
     @Test(arguments: entryCases)
     func entryGate(_ testCase: Case) {
-        let evaluation = Self.evaluateFlat(Self.features(testCase.overrides), minute: testCase.minute)
+        let evaluation = Self.evaluateFlat(Self.fixture.features(testCase.overrides), minute: testCase.minute)
         if testCase.enters {
             #expect(evaluation.decision?.action == .buy, "\(testCase.name)")
             // No bonus terms in the reference: confidence is the base, 0.64 (cap 0.82).
@@ -252,7 +223,7 @@ import Testing
     /// to 4 decimals, × 63,180 USD, ÷ 100, whole shares.
     @Test func notionalMultiplierFollowsConfidenceRankAndSpread() {
         func quantity(_ overrides: [(FeatureID, Double?)]) -> Decimal? {
-            Self.evaluateFlat(Self.features(overrides)).decision?.quantity
+            Self.evaluateFlat(Self.fixture.features(overrides)).decision?.quantity
         }
         // (0.02/0.23 + 0.15/0.30 + 0.75) / 3 → 0.5565 → 35,159.67 USD → 351.
         #expect(quantity([]) == Decimal(351))
@@ -309,7 +280,7 @@ import Testing
     static func holding(heldFor: Int64 = 200, at seconds: Int64 = 0) -> StrategyBook {
         var book = StrategyBook(Self.strategy)
         book.setState(
-            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.time(seconds - heldFor)),
+            SymbolState(quantity: Decimal(100), averageEntryPrice: Decimal(99), entryTime: Self.fixture.time(seconds - heldFor)),
             for: Self.amd)
         return book
     }
@@ -317,7 +288,7 @@ import Testing
     @Test(arguments: exitCases)
     func exitCondition(_ testCase: ExitCase) {
         var book = Self.holding()
-        let evaluation = book.evaluate(Self.features(testCase.overrides), Self.signal(seconds: 0, price: "100"))
+        let evaluation = book.evaluate(Self.fixture.features(testCase.overrides), Self.fixture.signal(seconds: 0, price: "100"))
         if testCase.exits {
             #expect(evaluation.decision?.action == .sell, "\(testCase.name)")
             #expect(evaluation.decision?.quantity == Decimal(100), "\(testCase.name)")
@@ -329,13 +300,13 @@ import Testing
     }
 
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
-        let exitSignal = Self.features([(.priceVsVwapSessionBps, 0), (.rsi14, 60)])
+        let exitSignal = Self.fixture.features([(.priceVsVwapSessionBps, 0), (.rsi14, 60)])
         var young = Self.holding(heldFor: 119)
-        #expect(young.evaluate(exitSignal, Self.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
+        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
         var old = Self.holding(heldFor: 120)
-        #expect(old.evaluate(exitSignal, Self.signal(seconds: 0)).decision?.action == .sell)
+        #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         var level = Self.holding()
-        #expect(level.evaluate(exitSignal, Self.signal(seconds: 0, price: "99")).outcomes.first?.result
+        #expect(level.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99")).outcomes.first?.result
             == .policy("signal_exit_needs_profit"))
     }
 
@@ -343,57 +314,57 @@ import Testing
 
     @Test func stopLossIncludesSpreadAndVolatility() {
         // 20 + 0.25 × 4 (spread) + 3 × 2 (vol 0.0002 = 2 bps) = 27 bps below the entry at 100.
-        let quote = Self.features([(.spreadBps, 4), (.volRealizedW60s, 0.0002)])
+        let quote = Self.fixture.features([(.spreadBps, 4), (.volRealizedW60s, 0.0002)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "99.74")).decision == nil)
-        let stop = book.evaluate(quote, Self.signal(seconds: 6, price: "99.72")).decision
+        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 5, price: "99.74")).decision == nil)
+        let stop = book.evaluate(quote, Self.fixture.signal(seconds: 6, price: "99.72")).decision
         #expect(stop?.reasons == ["stop_loss"])
         #expect(stop?.action == .sell)
         // Without a quote or volatility only the fixed 20 bps applies.
-        let bare = Self.features([(.spreadBps, nil), (.volRealizedW60s, nil)])
+        let bare = Self.fixture.features([(.spreadBps, nil), (.volRealizedW60s, nil)])
         var fixed = StrategyBook(Self.strategy)
-        fixed.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(fixed.evaluate(bare, Self.signal(seconds: 5, price: "99.81")).decision == nil)
-        #expect(fixed.evaluate(bare, Self.signal(seconds: 6, price: "99.79")).decision?.reasons == ["stop_loss"])
+        fixed.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(fixed.evaluate(bare, Self.fixture.signal(seconds: 5, price: "99.81")).decision == nil)
+        #expect(fixed.evaluate(bare, Self.fixture.signal(seconds: 6, price: "99.79")).decision?.reasons == ["stop_loss"])
     }
 
     @Test func trailingStopArmsAtTenBpsAndFiresOnTheDynamicDrawdown() {
         // Drawdown threshold 5 + 0.10 × 10 (spread) + 3 × 1 (vol 0.0001) = 9 bps from the best price.
-        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        let quote = Self.fixture.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
+        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
         // +9 bps: not armed, so a fall to +2 does nothing.
-        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.09")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100.02")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 1, price: "100.09")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 2, price: "100.02")).decision == nil)
         // +20 bps arms it; about 8 bps off the best holds, about 10 exits.
-        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "100.20")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.12")).decision == nil)
-        #expect(book.evaluate(quote, Self.signal(seconds: 5, price: "100.10")).decision?.reasons == ["trailing_stop"])
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 3, price: "100.20")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 4, price: "100.12")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 5, price: "100.10")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func trailingStopNeedsAProfit() {
         // require_positive_price_for_signal_exit holds the trailing exit too (realized bps > 0).
-        let quote = Self.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
+        let quote = Self.fixture.features([(.spreadBps, 10), (.volRealizedW60s, 0.0001)])
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.time(0))
-        #expect(book.evaluate(quote, Self.signal(seconds: 1, price: "100.20")).decision == nil)
+        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(100), price: Decimal(100), time: Self.fixture.time(0))
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 1, price: "100.20")).decision == nil)
         // 19.96 bps off the peak (threshold 9), but at the entry price: no profit, held.
-        #expect(book.evaluate(quote, Self.signal(seconds: 2, price: "100")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 2, price: "100")).decision == nil)
         // 10 bps below the entry (the stop is 20 + 2.5 + 3 = 25.5 bps away): held.
-        #expect(book.evaluate(quote, Self.signal(seconds: 3, price: "99.90")).decision == nil)
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 3, price: "99.90")).decision == nil)
         // +1 bp: exit.
-        #expect(book.evaluate(quote, Self.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
+        #expect(book.evaluate(quote, Self.fixture.signal(seconds: 4, price: "100.01")).decision?.reasons == ["trailing_stop"])
     }
 
     @Test func maxHoldAndSessionFlatten() {
         var book = Self.holding(heldFor: 899)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 0)).decision == nil)
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 1)).decision?.reasons == ["max_hold"])
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0)).decision == nil)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1)).decision?.reasons == ["max_hold"])
         // Flatten at UTC 1110: 90 minutes before the close.
         var late = Self.holding(heldFor: 10)
-        #expect(late.evaluate(Self.features(), Self.signal(seconds: 0, minutesBeforeClose: 90.01)).decision == nil)
-        #expect(late.evaluate(Self.features(), Self.signal(seconds: 1, minutesBeforeClose: 90)).decision?.reasons
+        #expect(late.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 0, minutesBeforeClose: 90.01)).decision == nil)
+        #expect(late.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1, minutesBeforeClose: 90)).decision?.reasons
             == ["session_flatten"])
     }
 
@@ -401,20 +372,20 @@ import Testing
 
     @Test func entryAndExitCooldowns() {
         var book = StrategyBook(Self.strategy)
-        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.time(0))
-        book.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.time(800))
+        book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.fixture.time(0))
+        book.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(800))
         // entry_cooldown_seconds 900 from the entry at 0, then exit_cooldown_seconds 120 from the exit at 800.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 899)).outcomes.first?.result == .policy("entry_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 900)).outcomes.first?.result == .policy("exit_cooldown"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 920)).decision?.action == .buy)
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 899)).outcomes.first?.result == .policy("entry_cooldown"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 900)).outcomes.first?.result == .policy("exit_cooldown"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 920)).decision?.action == .buy)
     }
 
     /// Enters `symbol` through the book (so the session is the book's) and fills the decision at `price`.
     static func enter(_ book: inout StrategyBook, _ symbol: Symbol, seconds: Int64, price: String = "100") {
-        let decision = book.evaluate(Self.features(), Self.signal(symbol, seconds: seconds, price: price)).decision
+        let decision = book.evaluate(Self.fixture.features(), Self.fixture.signal(symbol, seconds: seconds, price: price)).decision
         precondition(decision?.action == .buy, "entry expected")
         book.applyFill(symbol: symbol, action: .buy, quantity: Decimal(100), price: Decimal(price)!,
-                       time: Self.time(seconds))
+                       time: Self.fixture.time(seconds))
     }
 
     @Test func twoEntriesPerSessionAndTwoPositionsAtOnce() {
@@ -422,14 +393,14 @@ import Testing
         Self.enter(&book, Self.amd, seconds: 0)
         Self.enter(&book, Self.intc, seconds: 10)
         // Third entry of the session: max_entries_per_session 2 (checked before the concurrency cap).
-        #expect(book.evaluate(Self.features(), Self.signal(Self.mu, seconds: 20)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 20)).outcomes.first?.result
             == .policy("max_entries_per_session"))
         let tomorrow = CivilDate(year: 2026, month: 1, day: 5)
         // Next session the counter resets, but two positions are still held: max_concurrent_positions 2.
-        #expect(book.evaluate(Self.features(), Self.signal(Self.mu, seconds: 86_400, session: tomorrow, minute: 60))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 86_400, session: tomorrow, minute: 60))
             .outcomes.first?.result == .policy("max_concurrent_positions"))
-        book.applyFill(symbol: Self.intc, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.time(86_401))
-        #expect(book.evaluate(Self.features(), Self.signal(Self.mu, seconds: 86_402, session: tomorrow, minute: 60))
+        book.applyFill(symbol: Self.intc, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.fixture.time(86_401))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 86_402, session: tomorrow, minute: 60))
             .decision?.action == .buy)
     }
 
@@ -437,34 +408,34 @@ import Testing
         // A 5 bps loss is not a losing exit (negative_exit_loss_bps 8): a second entry is allowed.
         var small = StrategyBook(Self.strategy)
         Self.enter(&small, Self.amd, seconds: 0)
-        small.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(100), price: Decimal("99.95")!, time: Self.time(300))
+        small.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(100), price: Decimal("99.95")!, time: Self.fixture.time(300))
         #expect(small.negativeExitsThisSession == 0)
-        #expect(small.evaluate(Self.features(), Self.signal(Self.intc, seconds: 400)).decision?.action == .buy)
+        #expect(small.evaluate(Self.fixture.features(), Self.fixture.signal(Self.intc, seconds: 400)).decision?.action == .buy)
         // A 10 bps loss counts: max_negative_exits_per_session 1 stops entries; AMD is locked out 3600 s.
         var big = StrategyBook(Self.strategy)
         Self.enter(&big, Self.amd, seconds: 0)
-        big.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(100), price: Decimal("99.90")!, time: Self.time(300))
+        big.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(100), price: Decimal("99.90")!, time: Self.fixture.time(300))
         #expect(big.negativeExitsThisSession == 1)
-        #expect(big.evaluate(Self.features(), Self.signal(Self.intc, seconds: 400)).outcomes.first?.result
+        #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(Self.intc, seconds: 400)).outcomes.first?.result
             == .policy("max_negative_exits_per_session"))
-        #expect(big.evaluate(Self.features(), Self.signal(seconds: 3899)).outcomes.first?.result == .policy("lockout"))
-        #expect(big.evaluate(Self.features(), Self.signal(seconds: 3900)).outcomes.first?.result
+        #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 3899)).outcomes.first?.result == .policy("lockout"))
+        #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 3900)).outcomes.first?.result
             == .policy("max_negative_exits_per_session"))
     }
 
     @Test func stopLossLockoutIsThreeHours() throws {
         var book = StrategyBook(Self.strategy)
         Self.enter(&book, Self.amd, seconds: 0)
-        let stop = try #require(book.evaluate(Self.features([(.spreadBps, nil), (.volRealizedW60s, nil)]),
-                                              Self.signal(seconds: 600, price: "99.7")).decision)
+        let stop = try #require(book.evaluate(Self.fixture.features([(.spreadBps, nil), (.volRealizedW60s, nil)]),
+                                              Self.fixture.signal(seconds: 600, price: "99.7")).decision)
         #expect(stop.reasons == ["stop_loss"])
         book.applyFill(symbol: Self.amd, action: .sell, quantity: stop.quantity, price: Decimal("99.7")!,
-                       time: Self.time(600), reason: "stop_loss")
+                       time: Self.fixture.time(600), reason: "stop_loss")
         // stop_loss_lockout_seconds 10800 outlasts the 3600 s losing-exit lockout.
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 600 + 3600)).outcomes.first?.result == .policy("lockout"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 600 + 10_799)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 3600)).outcomes.first?.result == .policy("lockout"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 10_799)).outcomes.first?.result
             == .policy("lockout"))
-        #expect(book.evaluate(Self.features(), Self.signal(seconds: 600 + 10_800)).outcomes.first?.result
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 10_800)).outcomes.first?.result
             == .policy("max_negative_exits_per_session"))
     }
 }
