@@ -126,6 +126,27 @@ import Testing
         #expect(runner.process(record, equity: nil).decisions.isEmpty != fires, "\(parity) at \(time)")
     }
 
+    /// Session features follow the strategy's clock too: at 14:00 UTC in January, 30 minutes into Torghut's session
+    /// but before New York opens.
+    @Test(arguments: [("native", false), ("torghut", true)])
+    func paritySessionFeaturesUseTorghutsSession(_ parity: String, _ fires: Bool) throws {
+        var runner = try PlanRunner(plan: try Self.clockPlan("session_minutes_elapsed >= 30", extra: "  parity: \(parity)"))
+        let instant = try #require(Timestamp.parse("2026-01-02T14:00:00Z"))
+        let record = SignalRecord(
+            ingestTime: instant, eventTime: instant, symbol: "AAPL", seq: 1, timeframe: .oneSecond, rsi14: 50,
+            vwap: .init(session: 100, w5m: nil), close: 100)
+        #expect(runner.process(record, equity: nil).decisions.isEmpty != fires, "\(parity)")
+    }
+
+    @Test func torghutSessionIsTheFixedUTCWindowOfTheDay() throws {
+        let inside = try #require(Timestamp.parse("2026-07-04T19:59:59Z"))  // a Saturday and a holiday: still open
+        let session = try #require(PlanRunner.torghutSession(containing: inside))
+        #expect(session.date == CivilDate(year: 2026, month: 7, day: 4))
+        #expect(session.lengthMinutes == 390)
+        #expect(PlanRunner.torghutSession(containing: try #require(Timestamp.parse("2026-07-04T20:00:00Z"))) == nil)
+        #expect(PlanRunner.torghutSession(containing: try #require(Timestamp.parse("2026-07-04T13:29:59Z"))) == nil)
+    }
+
     @Test func pricesBecomeDecimalsByRoundingNotText() {
         #expect(PlanRunner.decimal(125.5) == Decimal("125.5"))
         #expect(PlanRunner.decimal(0.1) == Decimal("0.1"))

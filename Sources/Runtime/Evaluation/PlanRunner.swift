@@ -49,19 +49,18 @@ public struct PlanRunner: Sendable {
             self.symbolIDs[signal.symbol] = symbolID
         }
         let session = self.calendar.session(containing: signal.eventTime)
+        // Parity strategies see Torghut's session: rule clock, session context and per-session counters on its
+        // fixed clock.
+        let torghutSession = Self.torghutSession(containing: signal.eventTime)
         var parityVector = FeatureVector()
         self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
         let needsParity = self.parity.contains(true)
-        if needsParity { self.parityFeatures.update(symbol: symbolID, signal: signal, session: session, into: &parityVector) }
-        guard let symbol = Symbol(signal.symbol) else { return [] }
-        // Exact (fractional) minutes: flooring would let a 10-minute flatten fire with 10:59 left.
-        let utcMinute = Double(Timestamp.utcNanosOfDay(of: signal.eventTime)) / 60_000_000_000
-        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil, utcMinuteOfDay: utcMinute)
-        if let session, signal.eventTime >= session.open, signal.eventTime < session.close {
-            clock.minutesAfterOpen = Double(signal.eventTime - session.open) / 60_000_000_000
-            clock.minutesBeforeClose = Double(session.close - signal.eventTime) / 60_000_000_000
+        if needsParity {
+            self.parityFeatures.update(symbol: symbolID, signal: signal, session: torghutSession, into: &parityVector)
         }
-        let parityClock = Self.torghutClock(utcMinute: utcMinute)
+        guard let symbol = Symbol(signal.symbol) else { return [] }
+        let clock = Self.clock(session, at: signal.eventTime)
+        let parityClock = Self.clock(torghutSession, at: signal.eventTime)
         var results: [StrategyResult] = []
         for index in self.books.indices {
             let strategy = self.books[index].strategy
@@ -71,7 +70,8 @@ public struct PlanRunner: Sendable {
             let strategyClock = self.parity[index] ? parityClock : clock
             guard let price = features[.price].flatMap(Self.decimal), price > .zero else { continue }
             let context = SignalContext(
-                symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: strategyClock,
+                symbol: symbol, eventTime: signal.eventTime,
+                session: self.parity[index] ? torghutSession?.date : session?.date, clock: strategyClock,
                 sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
             results.append(StrategyResult(strategy: strategy.id, evaluation: self.books[index].evaluate(features, context)))
         }
@@ -84,20 +84,32 @@ public struct PlanRunner: Sendable {
         self.books[index].applyFill(
             symbol: decision.symbol, action: decision.action, quantity: quantity, price: price, time: time,
             reason: decision.intent == .exit ? decision.reasons.first : nil,
-            session: self.calendar.session(containing: time)?.date)
+            session: self.parity[index]
+                ? Self.torghutSession(containing: time)?.date : self.calendar.session(containing: time)?.date)
     }
 
-    /// Torghut's session clock (`parity: torghut`): the open fixed at 13:30 UTC and the close at 20:00 UTC on every
-    /// day, with no DST, no weekend check and no holiday or half-day table (reference 01 Appendix A.2).
-    static func torghutClock(utcMinute: Double) -> EvaluationContext {
-        let open = 810.0
-        let close = 1200.0
-        var clock = EvaluationContext(minutesAfterOpen: nil, minutesBeforeClose: nil, utcMinuteOfDay: utcMinute)
-        if utcMinute >= open, utcMinute < close {
-            clock.minutesAfterOpen = utcMinute - open
-            clock.minutesBeforeClose = close - utcMinute
+    /// The clock names at `time`: exact (fractional) minutes after the open and before the close of `session` — flooring
+    /// would let a 10-minute flatten fire with 10:59 left — and the UTC minute of day.
+    static func clock(_ session: TradingSession?, at time: TimestampNanos) -> EvaluationContext {
+        var clock = EvaluationContext(
+            minutesAfterOpen: nil, minutesBeforeClose: nil,
+            utcMinuteOfDay: Double(Timestamp.utcNanosOfDay(of: time)) / 60_000_000_000)
+        if let session, time >= session.open, time < session.close {
+            clock.minutesAfterOpen = Double(time - session.open) / 60_000_000_000
+            clock.minutesBeforeClose = Double(session.close - time) / 60_000_000_000
         }
         return clock
+    }
+
+    /// Torghut's fixed session for the UTC date of `time` (`parity: torghut`): 13:30 to 20:00 UTC on every day, with no
+    /// DST, no weekend check and no holiday or half-day table (reference 01 Appendix A.2); nil outside it.
+    static func torghutSession(containing time: TimestampNanos) -> TradingSession? {
+        let day = Timestamp.utcDaysSinceEpoch(of: time)
+        let midnight = Int64(day) * Timestamp.nanosPerDay
+        let session = TradingSession(
+            date: CivilDate(daysSinceEpoch: day), kind: .regular, open: midnight + 810 * Timestamp.nanosPerMinute,
+            close: midnight + 1200 * Timestamp.nanosPerMinute)
+        return time >= session.open && time < session.close ? session : nil
     }
 
     /// A feature price as an exact decimal: rounded to 10⁻⁹ (the decimal's resolution), never through text.
