@@ -20,13 +20,7 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         let pipeline = SpecPipeline(paths: self.paths)
-        guard pipeline.errors == 0, let compiled = pipeline.compiled else {
-            try pipeline.report(
-                summaryLine: "not compiled: \(pipeline.counts), \(plural(pipeline.errors, "error")), "
-                    + plural(pipeline.warnings, "warning")
-            ).print(.text)
-            throw ExitCode.invalidInput
-        }
+        let compiled = try pipeline.requireCompiled()
         if !pipeline.tree.diagnostics.isEmpty {
             // Warnings go to standard error so standard output is the hash alone, for scripts.
             try pipeline.report(summaryLine: "compiled with \(plural(pipeline.warnings, "warning"))").print(.text, to: .standardError)

@@ -40,13 +40,7 @@ struct Explain: ParsableCommand {
             }
         } else {
             let pipeline = SpecPipeline(paths: self.paths)
-            guard pipeline.errors == 0, let compiled = pipeline.compiled else {
-                try pipeline.report(
-                    summaryLine: "not compiled: \(pipeline.counts), \(plural(pipeline.errors, "error")), "
-                        + plural(pipeline.warnings, "warning")
-                ).print(.text)
-                throw ExitCode.invalidInput
-            }
+            let compiled = try pipeline.requireCompiled()
             plan = compiled.plan
             locations = Dictionary(compiled.sourceMap.map { ($0.path, $0.location) }, uniquingKeysWith: { a, _ in a })
         }

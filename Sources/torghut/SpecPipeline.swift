@@ -1,3 +1,4 @@
+import ArgumentParser
 import Runtime
 import SpecCompiler
 import SpecModel
@@ -22,6 +23,19 @@ struct SpecPipeline {
                 ("warnings", self.warnings),
             ],
             summaryLine: summaryLine)
+    }
+
+    /// The compiled plan, or — when any spec is invalid — the diagnostics printed with a "not compiled" summary and
+    /// exit status 2.
+    func requireCompiled() throws -> PlanCompiler.Output {
+        guard self.errors == 0, let compiled = self.compiled else {
+            try self.report(
+                summaryLine: "not compiled: \(self.counts), \(plural(self.errors, "error")), "
+                    + plural(self.warnings, "warning")
+            ).print(.text)
+            throw ExitCode.invalidInput
+        }
+        return compiled
     }
 
     var counts: String {
