@@ -159,22 +159,11 @@ public struct PlanCompiler: Sendable {
             diagnostics.append(
                 Diagnostic(.unusedParameter, "parameter '\(param.name.value)' is not used by any expression", at: param.name.span))
         }
-        var symbols = universes[spec.universe.value] ?? []
-        if universes[spec.universe.value] == nil {
-            let names = universes.keys.sorted().map(\.rawValue)
-            var notes = names.isEmpty ? ["the tree has no Universe document"] : ["universes in this tree: \(names.joined(separator: ", "))"]
-            if let guess = closestMatch(to: spec.universe.value.rawValue, in: names) { notes.insert("did you mean '\(guess)'?", at: 0) }
-            diagnostics.append(
-                Diagnostic(.unresolvedReference, "universe '\(spec.universe.value)' is not defined", at: spec.universe.span, notes: notes))
-        } else if !spec.symbols.isEmpty {
+        var symbols = TreeChecks.universeReference(
+            spec.universe, symbols: spec.symbols, universes: universes, consequence: "so this strategy never trades it",
+            into: &diagnostics) ?? []
+        if !spec.symbols.isEmpty {
             let members = Set(symbols)
-            for symbol in spec.symbols where !members.contains(symbol.value) {
-                diagnostics.append(
-                    Diagnostic(
-                        .overrideOutsideUniverse,
-                        "'\(symbol.value)' is not in universe '\(spec.universe.value)', so this strategy never trades it",
-                        at: symbol.span))
-            }
             symbols = spec.symbols.map(\.value).filter(members.contains).sorted()
         }
         let failed = diagnostics[before...].contains { $0.severity == .error }

@@ -28,38 +28,50 @@ enum TreeChecks {
 
     /// SPEC021 for a RiskPolicy's universe; SPEC028 for symbols it names that the universe lacks.
     static func riskPolicyReferences(_ documents: [SpecDocument]) -> [Diagnostic] {
-        var universes: [Identifier: UniverseSpec] = [:]
+        var universes: [Identifier: [Symbol]] = [:]
         for document in documents {
             if case .universe(let universe) = document.body, universes[document.name] == nil {
-                universes[document.name] = universe
+                universes[document.name] = universe.symbols.map(\.value)
             }
         }
-        let universeNames = universes.keys.sorted().map(\.rawValue)
         var diagnostics: [Diagnostic] = []
         for document in documents {
             guard case .riskPolicy(let policy) = document.body else { continue }
-            guard let universe = universes[policy.universe.value] else {
-                var notes = universeNames.isEmpty
-                    ? ["the tree has no Universe document"] : ["universes in this tree: \(universeNames.joined(separator: ", "))"]
-                if let guess = closestMatch(to: policy.universe.value.rawValue, in: universeNames) {
-                    notes.insert("did you mean '\(guess)'?", at: 0)
-                }
-                diagnostics.append(
-                    Diagnostic(
-                        .unresolvedReference, "universe '\(policy.universe.value)' is not defined",
-                        at: policy.universe.span, notes: notes))
-                continue
-            }
-            let members = Set(universe.symbols.map(\.value))
             let named = policy.symbols.allow + policy.symbols.deny + policy.overrides.compactMap(\.symbol)
-            for symbol in named where !members.contains(symbol.value) {
-                diagnostics.append(
-                    Diagnostic(
-                        .overrideOutsideUniverse,
-                        "'\(symbol.value)' is not in universe '\(policy.universe.value)', so this never applies",
-                        at: symbol.span))
-            }
+            Self.universeReference(
+                policy.universe, symbols: named, universes: universes, consequence: "so this never applies",
+                into: &diagnostics)
         }
         return diagnostics
+    }
+
+    /// One spec's reference to a universe: SPEC021 when the universe is missing (with the closest name), SPEC028 for
+    /// each named symbol the universe lacks. Returns the universe's symbols when it exists.
+    @discardableResult
+    static func universeReference(
+        _ reference: Located<Identifier>, symbols named: [Located<Symbol>], universes: [Identifier: [Symbol]],
+        consequence: String, into diagnostics: inout [Diagnostic]
+    ) -> [Symbol]? {
+        guard let members = universes[reference.value] else {
+            let names = universes.keys.sorted().map(\.rawValue)
+            var notes = names.isEmpty
+                ? ["the tree has no Universe document"] : ["universes in this tree: \(names.joined(separator: ", "))"]
+            if let guess = closestMatch(to: reference.value.rawValue, in: names) {
+                notes.insert("did you mean '\(guess)'?", at: 0)
+            }
+            diagnostics.append(
+                Diagnostic(
+                    .unresolvedReference, "universe '\(reference.value)' is not defined", at: reference.span,
+                    notes: notes))
+            return nil
+        }
+        let memberSet = Set(members)
+        for symbol in named where !memberSet.contains(symbol.value) {
+            diagnostics.append(
+                Diagnostic(
+                    .overrideOutsideUniverse, "'\(symbol.value)' is not in universe '\(reference.value)', \(consequence)",
+                    at: symbol.span))
+        }
+        return members
     }
 }
