@@ -26,6 +26,11 @@ public enum FileSystem {
         public var path: String
         public var reason: String
         public var description: String { "\(self.path): \(self.reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     public static func type(of path: String) -> EntryType {
@@ -110,5 +115,5 @@ public enum FileSystem {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    private static func lastError() -> String { String(cString: strerror(errno)) }
+    static func lastError() -> String { String(cString: strerror(errno)) }
 }

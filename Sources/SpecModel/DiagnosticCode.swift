@@ -41,6 +41,12 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case unusedParameter = "PLAN006"
         case malformedPlan = "PLAN007"
         case planHashMismatch = "PLAN008"
+        case malformedRecord = "DATA001"
+        case missingField = "DATA002"
+        case invalidField = "DATA003"
+        case skippedRecord = "DATA004"
+        case malformedCSV = "DATA005"
+        case recordTooLong = "DATA006"
     }
 
     private let base: Base
@@ -99,6 +105,12 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let unusedParameter = DiagnosticCode(.unusedParameter)
     public static let malformedPlan = DiagnosticCode(.malformedPlan)
     public static let planHashMismatch = DiagnosticCode(.planHashMismatch)
+    public static let malformedRecord = DiagnosticCode(.malformedRecord)
+    public static let missingField = DiagnosticCode(.missingField)
+    public static let invalidField = DiagnosticCode(.invalidField)
+    public static let skippedRecord = DiagnosticCode(.skippedRecord)
+    public static let malformedCSV = DiagnosticCode(.malformedCSV)
+    public static let recordTooLong = DiagnosticCode(.recordTooLong)
 
     /// The severity a code is reported with.
     public var defaultSeverity: Severity {
@@ -106,6 +118,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .fractionAboveOne, .overrideOutsideUniverse: .warning
         case .diagnosticLimit: .note
         case .unusedParameter: .warning
+        case .skippedRecord: .warning
         default: .error
         }
     }
@@ -152,6 +165,12 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .unusedParameter: "unused parameter"
         case .malformedPlan: "malformed plan file"
         case .planHashMismatch: "plan hash mismatch"
+        case .malformedRecord: "malformed JSON record"
+        case .missingField: "missing or mistyped field"
+        case .invalidField: "invalid field value"
+        case .skippedRecord: "record skipped"
+        case .malformedCSV: "malformed CSV"
+        case .recordTooLong: "record too long"
         }
     }
 
@@ -246,6 +265,22 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .planHashMismatch:
             "A plan whose content no longer hashes to its recorded hash: it was edited by hand. Plans are compiled, "
                 + "never edited; change the specs and compile."
+        case .malformedRecord:
+            "A market-data or signal line is not well-formed JSON (RFC 8259, one value per line). The column points at "
+                + "the offending byte; no record of the file is used until every line decodes."
+        case .missingField:
+            "A record lacks a field its kind needs (a trade's `p`, `s` or `t`, a quote's `bp`/`ap`, a bar's OHLCV), or "
+                + "the field has the wrong JSON type."
+        case .invalidField:
+            "A field has an impossible value: an unparsable ISO-8601 timestamp, a non-positive price, a negative size "
+                + "or volume, a bar whose high is below its low."
+        case .skippedRecord:
+            "A line is valid JSON but carries no market data (e.g. a `status` or `trade_updates` envelope); it is "
+                + "skipped. Reported once per channel and file; the summary counts every skipped line."
+        case .malformedCSV:
+            "A bars CSV file needs the header `ts,symbol,open,high,low,close,volume` and seven fields per row."
+        case .recordTooLong:
+            "A line is longer than 1 MiB, which no market-data record is; the file is probably not JSON lines."
         case .diagnosticLimit:
             "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
                 + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."

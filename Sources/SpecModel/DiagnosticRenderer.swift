@@ -6,12 +6,19 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
     case sarif
 }
 
-/// Renders diagnostics. `sources` supplies file text for the source line and caret in `text` format.
+/// Renders diagnostics. `sources` supplies file text for the source line and caret in `text` format; `excerpts`
+/// supplies single lines (by file and 1-based line number) of files too large to keep, such as market data.
 public struct DiagnosticRenderer: Sendable {
     public var sources: [String: SourceFile]
+    public var excerpts: [String: [Int: String]]
 
-    public init(sources: [String: SourceFile] = [:]) {
+    public init(sources: [String: SourceFile] = [:], excerpts: [String: [Int: String]] = [:]) {
         self.sources = sources
+        self.excerpts = excerpts
+    }
+
+    private func sourceLine(_ file: String, _ number: Int) -> String? {
+        self.sources[file]?.line(number) ?? self.excerpts[file]?[number]
     }
 
     /// Longest source line shown; longer lines are cut around the caret.
@@ -24,7 +31,7 @@ public struct DiagnosticRenderer: Sendable {
         var out = "\(Self.location(diagnostic.span)): \(diagnostic.severity.rawValue)[\(diagnostic.code.id)]: "
         out += diagnostic.message + "\n"
         var gutter = 0
-        if let start = diagnostic.span.start, let line = self.sources[diagnostic.span.file]?.line(start.line) {
+        if let start = diagnostic.span.start, let line = self.sourceLine(diagnostic.span.file, start.line) {
             let number = String(start.line)
             gutter = number.count
             let scalars = Array(line.unicodeScalars)

@@ -17,6 +17,7 @@ struct OutputOptions: ParsableArguments {
 struct DiagnosticReport {
     var diagnostics: [Diagnostic]
     var sources: [String: SourceFile]
+    var excerpts: [String: [Int: String]] = [:]
     var summary: [(String, Int)]
     var summaryLine: String
 
@@ -26,7 +27,7 @@ struct DiagnosticReport {
     }
 
     func print(_ format: DiagnosticFormat, to stream: Stream = .standardOutput) throws {
-        let renderer = DiagnosticRenderer(sources: self.sources)
+        let renderer = DiagnosticRenderer(sources: self.sources, excerpts: self.excerpts)
         var out = ""
         switch format {
         case .text:

@@ -142,7 +142,7 @@ import Testing
         let ids = DiagnosticCode.all.map(\.id)
         #expect(Set(ids).count == ids.count)
         for code in DiagnosticCode.all {
-            #expect((code.id.hasPrefix("SPEC") || code.id.hasPrefix("PLAN")) && code.id.count == 7, "\(code.id)")
+            #expect(["SPEC", "PLAN", "DATA"].contains(code.id.prefix(4)) && code.id.count == 7, "\(code.id)")
             #expect(!code.title.isEmpty && code.explanation.hasSuffix("."), "\(code.id)")
             #expect(DiagnosticCode(id: code.id) == code)
         }
