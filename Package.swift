@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SpecModel", targets: ["SpecModel"]),
         .library(name: "SpecCompiler", targets: ["SpecCompiler"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,15 +32,18 @@ let package = Package(
         .target(name: "SpecCompiler", dependencies: ["SpecModel"]),
         // The pure deterministic core: no IO, no wall clock, no randomness.
         .target(name: "Runtime", dependencies: ["SpecModel", "SpecCompiler"]),
+        // Deterministic market: datasets, (later) generators, fills, metrics, goldens.
+        .target(name: "Simulator", dependencies: ["SpecModel", "SpecCompiler", "Runtime"]),
         .executableTarget(
             name: "torghut",
             dependencies: [
-                "SpecModel", "SpecCompiler", "Runtime",
+                "SpecModel", "SpecCompiler", "Runtime", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SpecModelTests", dependencies: ["SpecModel"]),
         .testTarget(name: "SpecCompilerTests", dependencies: ["SpecCompiler", "SpecModel", "Runtime"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SpecModel"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Runtime", "SpecCompiler", "SpecModel"]),
         .testTarget(name: "TorghutCLITests", dependencies: ["torghut"], exclude: ["Snapshots"]),
         // Proves each system-library module resolves through pkg-config and links.
         .testTarget(name: "SystemLibraryTests", dependencies: ["CYAML", "CXXHash", "CRdKafka", "CLibPQ"]),

@@ -10,5 +10,5 @@ struct Torghut: ParsableCommand {
             unusable; 64 command-line usage error.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Schema.self, Compile.self, Explain.self, Import.self])
+        subcommands: [Validate.self, Schema.self, Compile.self, Explain.self, Import.self, TA.self])
 }
