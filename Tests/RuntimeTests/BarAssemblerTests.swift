@@ -111,6 +111,32 @@ import Testing
         #expect(bars.filter { $0.bar.symbol == SymbolID(1) }.map(\.bar.tradeCount) == [1], "ids are per symbol")
     }
 
+    @Test func duplicatesAcrossAnEpochBoundaryAreCaught() {
+        // Allowance 2 s → 4-second id epochs: seconds 3 and 4 are in different epochs but both buckets are open.
+        let (bars, counters) = Self.assemble([
+            Self.trade(0, 3_900, 10, id: 1), Self.trade(0, 4_100, 11, id: 2), Self.trade(0, 4_200, 10, id: 1),
+            Self.trade(0, 4_300, 12, id: 3), Self.trade(0, 3_950, 13, id: 3),
+        ])
+        #expect(counters.duplicateTrades == 2)
+        #expect(bars.map(\.bar.tradeCount) == [1, 2])
+    }
+
+    @Test func idsAreForgottenOnceTheirEpochsAreClosed() {
+        var set = TradeIDSet(epochSeconds: 4, capacity: 4)
+        func insert(_ symbol: Int32, _ id: Int64, _ second: Int64) -> Bool {
+            set.insert(symbol: symbol, id: id, second: second)
+        }
+        #expect(insert(0, 9, 1))
+        #expect(!insert(0, 9, 5), "the previous epoch is still consulted")
+        #expect(insert(0, 9, 9), "two epochs later the id is forgotten")
+        var fresh = 0
+        var repeated = 0
+        for id in 10..<100 where insert(1, Int64(id), 9) { fresh += 1 }  // grows past capacity 4
+        for id in 10..<100 where !insert(1, Int64(id), 10) { repeated += 1 }
+        #expect(fresh == 90 && repeated == 90)
+        #expect(insert(2, 10, 10), "ids are per symbol")
+    }
+
     @Test func theDuplicateSetSurvivesManyBuckets() {
         // 50,000 trades over 5,000 seconds with ids reused every 10 (a duplicate of each) to force table rebuilds.
         var events: [MarketEvent] = []

@@ -11,7 +11,7 @@ public struct BarAssemblyCounters: Sendable, Hashable {
     public var bars = 0
     /// Trades for a bucket that was already emitted (later than the out-of-order allowance).
     public var lateTrades = 0
-    /// Trades whose id was already seen in the same open bucket window.
+    /// Trades whose id was already seen for the symbol within the id window (at least the open buckets').
     public var duplicateTrades = 0
     /// Trades with a non-finite or non-positive price, or a negative or non-finite size.
     public var invalidTrades = 0
@@ -73,9 +73,12 @@ public struct BarAssembler: Sendable {
     private var slots: [Slot] = []
     private var committedQuotes: [MarketQuote?] = []
     private var names: [String] = []
+    /// The first 8 bytes of each name, big-endian and zero-padded: orders names as their bytes do whenever the
+    /// prefixes differ, so the heap rarely compares whole strings.
+    private var namePrefixes: [UInt64] = []
     private var maxEventTime: Int64 = .min
     private var heap: [Pending] = []
-    private var tradeIDs = TradeIDSet()
+    private var tradeIDs: TradeIDSet
     private var pendingBars: [MarketBar] = []
     private var freePendingBars: [Int32] = []
     private var pendingBarIndex: [PendingBarKey: Int32] = [:]
@@ -97,12 +100,22 @@ public struct BarAssembler: Sendable {
         while size < seconds { size *= 2 }
         self.ringSize = size
         self.ringMask = Int64(size - 1)
+        // An epoch spans at least the open window, so every open bucket is in the newest or the previous epoch.
+        self.tradeIDs = TradeIDSet(epochSeconds: Int64(size))
     }
 
     /// Registers a symbol's name (needed for ordering); call in id order before its first record.
     public mutating func register(_ symbols: SymbolTable) {
         while self.names.count < symbols.count {
-            self.names.append(symbols.names[self.names.count])
+            let name = symbols.names[self.names.count]
+            var prefix: UInt64 = 0
+            var taken = 0
+            for byte in name.utf8.prefix(8) {
+                prefix = prefix << 8 | UInt64(byte)
+                taken += 1
+            }
+            self.namePrefixes.append(taken == 0 ? 0 : prefix << (8 * UInt64(8 - taken)))
+            self.names.append(name)
             self.committedQuotes.append(nil)
             self.slots.append(contentsOf: repeatElement(Slot(), count: self.ringSize))
         }
@@ -151,43 +164,49 @@ public struct BarAssembler: Sendable {
         }
         let symbol = trade.symbol.index
         if let id = trade.id {
-            let watermark = self.watermark
-            let fresh = self.tradeIDs.insert(symbol: symbol, id: id, second: second) { recorded in
-                (recorded + 1) * Timestamp.nanosPerSecond > watermark
-            }
-            guard fresh else {
+            guard self.tradeIDs.insert(symbol: symbol, id: id, second: second) else {
                 self.counters.duplicateTrades += 1
                 return
             }
         }
         let index = self.slotIndex(symbol: symbol, second: second)
         self.claim(index, second: second, symbol: symbol)
-        if self.slots[index].count == 0 {
-            self.slots[index].open = trade.price
-            self.slots[index].high = trade.price
-            self.slots[index].low = trade.price
-            self.slots[index].close = trade.price
-            self.slots[index].openTime = trade.time
-            self.slots[index].closeTime = trade.time
+        // In place through one buffer pointer: element-wise writes would each repeat the uniqueness check, and a
+        // copy of the slot would move its quote too.
+        let price = trade.price
+        let time = trade.time
+        let opened = self.slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            let opened = slots[index].count == 0
+            if opened {
+                slots[index].open = price
+                slots[index].high = price
+                slots[index].low = price
+                slots[index].close = price
+                slots[index].openTime = time
+                slots[index].closeTime = time
+            } else {
+                if time < slots[index].openTime {
+                    slots[index].open = price
+                    slots[index].openTime = time
+                }
+                if time >= slots[index].closeTime {
+                    slots[index].close = price
+                    slots[index].closeTime = time
+                }
+                slots[index].high = max(slots[index].high, price)
+                slots[index].low = min(slots[index].low, price)
+            }
+            slots[index].count += 1
+            slots[index].volume += trade.size
+            slots[index].priceVolume += price * trade.size
+            return opened
+        }
+        if opened {
             self.push(
                 Pending(
                     end: (second + 1) * Timestamp.nanosPerSecond, symbol: symbol, interval: .oneSecond,
                     reference: Int32(index)))
-        } else {
-            if trade.time < self.slots[index].openTime {
-                self.slots[index].open = trade.price
-                self.slots[index].openTime = trade.time
-            }
-            if trade.time >= self.slots[index].closeTime {
-                self.slots[index].close = trade.price
-                self.slots[index].closeTime = trade.time
-            }
-            self.slots[index].high = max(self.slots[index].high, trade.price)
-            self.slots[index].low = min(self.slots[index].low, trade.price)
         }
-        self.slots[index].count += 1
-        self.slots[index].volume += trade.size
-        self.slots[index].priceVolume += trade.price * trade.size
     }
 
     private mutating func add(_ quote: MarketQuote) {
@@ -317,7 +336,11 @@ public struct BarAssembler: Sendable {
     @inline(__always)
     private func precedes(_ a: Pending, _ b: Pending) -> Bool {
         if a.end != b.end { return a.end < b.end }
-        if a.symbol != b.symbol { return self.names[Int(a.symbol)].utf8Precedes(self.names[Int(b.symbol)]) }
+        if a.symbol != b.symbol {
+            let (left, right) = (self.namePrefixes[Int(a.symbol)], self.namePrefixes[Int(b.symbol)])
+            if left != right { return left < right }
+            return self.names[Int(a.symbol)].utf8Precedes(self.names[Int(b.symbol)])
+        }
         return a.interval < b.interval
     }
 
