@@ -32,6 +32,7 @@ let benchmarks: @Sendable () -> Void = {
     registerCanonicalJSONBenchmarks()
     registerLargeYAMLBenchmarks()
     registerEvaluationBenchmarks()
+    registerTechnicalAnalysisBenchmarks()
 }
 
 // MARK: - Bundled specs (the main package's `specs/`)
