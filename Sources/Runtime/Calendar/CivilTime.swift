@@ -182,7 +182,7 @@ public enum Timestamp {
     }
 
     /// Floor division for Int64 (positive divisor).
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return (value % divisor < 0) ? quotient - 1 : quotient
     }

@@ -113,6 +113,9 @@ public struct PlanRunner: Sendable {
     }
 
     /// A feature price as an exact decimal: rounded to 10⁻⁹ (the decimal's resolution), never through text.
+    /// A feature value as an exact decimal (rounded to 10⁻⁹); nil when not finite or out of range.
+    public static func decimalValue(_ value: Double) -> Decimal? { Self.decimal(value) }
+
     static func decimal(_ value: Double) -> Decimal? {
         let units = (value * 1e9).rounded()
         guard units.isFinite, abs(units) < 9.2e18 else { return nil }

@@ -396,7 +396,8 @@ public struct StrategyBook: Sendable {
             intent: intent, direction: direction, confidence: confidence, quantity: quantity, reasons: reasons,
             clientOrderID: ClientOrderID.make(
                 strategyHash: self.strategy.contentHash, symbol: signal.symbol, eventTimeNanos: signal.eventTime,
-                action: action.rawValue, ordinal: signal.ordinal))
+                action: action.rawValue, ordinal: signal.ordinal),
+            referencePrice: signal.sizing.price)
     }
 }
 

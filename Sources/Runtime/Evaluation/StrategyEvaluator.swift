@@ -106,6 +106,27 @@ public struct Decision: Sendable, Hashable {
     public var quantity: Decimal
     public var reasons: [String]
     public var clientOrderID: String
+    /// The price the decision was sized with (the strategy's `price` feature): the arrival price orders are priced
+    /// and slippage is measured from.
+    public var referencePrice: Decimal
+
+    public init(
+        strategy: Identifier, symbol: Symbol, eventTime: TimestampNanos, action: Action, intent: Intent,
+        direction: PlanRule.Direction, confidence: Decimal, quantity: Decimal, reasons: [String], clientOrderID: String,
+        referencePrice: Decimal
+    ) {
+        self.strategy = strategy
+        self.symbol = symbol
+        self.eventTime = eventTime
+        self.action = action
+        self.intent = intent
+        self.direction = direction
+        self.confidence = confidence
+        self.quantity = quantity
+        self.reasons = reasons
+        self.clientOrderID = clientOrderID
+        self.referencePrice = referencePrice
+    }
 }
 
 /// Why a rule did not fire: the first failing gate, for traces rendered later (no allocation per gate).

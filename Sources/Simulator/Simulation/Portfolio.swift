@@ -1,0 +1,147 @@
+import Runtime
+import SpecModel
+
+/// Why a simulation stopped: a value left exact `Decimal`'s range (about ±9.2 billion at 10⁻⁹), which no realistic
+/// account reaches; the run ends with a clear error instead of a wrong number or a trap.
+public struct SimulationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { self.message }
+}
+
+@inline(__always)
+func exact(_ value: Decimal?, _ what: @autoclosure () -> String) throws(SimulationError) -> Decimal {
+    guard let value else { throw SimulationError("\(what()) is outside the exact decimal range") }
+    return value
+}
+
+/// Cash, positions and their marks, in exact decimals. `equity = cash + Σ quantity × mark` holds after every change
+/// (tested at every event). Positions are kept sorted by symbol, so iteration order is deterministic.
+public struct Portfolio: Sendable, Hashable {
+    public struct Position: Sendable, Hashable {
+        public var symbol: Symbol
+        /// Signed: negative is short.
+        public var quantity: Decimal
+        /// Average entry price of the open quantity.
+        public var averagePrice: Decimal
+        /// The last price seen for the symbol.
+        public var mark: Decimal
+    }
+
+    public private(set) var cash: Decimal
+    public private(set) var positions: [Position] = []
+    /// Realized PnL before costs, and the costs paid.
+    public private(set) var realizedPnL: Decimal = .zero
+    public private(set) var costs: Decimal = .zero
+    /// Closed (or reduced) position legs, and those with a positive PnL before costs.
+    public private(set) var closedLegs = 0
+    public private(set) var winningLegs = 0
+
+    public init(cash: Decimal, positions: [(symbol: Symbol, quantity: Decimal, averagePrice: Decimal)] = []) {
+        self.cash = cash
+        for position in positions.sorted(by: { $0.symbol < $1.symbol }) where !position.quantity.isZero {
+            self.positions.append(
+                Position(
+                    symbol: position.symbol, quantity: position.quantity, averagePrice: position.averagePrice,
+                    mark: position.averagePrice))
+        }
+    }
+
+    public func position(_ symbol: Symbol) -> Position? {
+        self.index(of: symbol).map { self.positions[$0] }
+    }
+
+    /// Quantity × mark over every position (negative for shorts).
+    public func marketValue() throws(SimulationError) -> Decimal {
+        var total = Decimal.zero
+        for position in self.positions {
+            let value = try exact(position.quantity.multiplied(by: position.mark, rounding: .halfEven), "a position value")
+            total = try exact(total.adding(value), "the market value")
+        }
+        return total
+    }
+
+    public func equity() throws(SimulationError) -> Decimal {
+        try exact(self.cash.adding(try self.marketValue()), "equity")
+    }
+
+    /// Unrealized PnL: Σ quantity × (mark − average price).
+    public func unrealizedPnL() throws(SimulationError) -> Decimal {
+        var total = Decimal.zero
+        for position in self.positions {
+            let move = try exact(position.mark.subtracting(position.averagePrice), "a price move")
+            let value = try exact(position.quantity.multiplied(by: move, rounding: .halfEven), "unrealized PnL")
+            total = try exact(total.adding(value), "unrealized PnL")
+        }
+        return total
+    }
+
+    /// Records the latest price of a held symbol.
+    public mutating func mark(_ symbol: Symbol, at price: Decimal) {
+        guard let index = self.index(of: symbol) else { return }
+        self.positions[index].mark = price
+    }
+
+    /// Applies a fill of `quantity` (signed: + buys, − sells) at `price`, paying `cost`. Returns the realized PnL of
+    /// the part that reduced or closed an existing position (before costs).
+    @discardableResult
+    public mutating func apply(
+        symbol: Symbol, quantity: Decimal, price: Decimal, cost: Decimal
+    ) throws(SimulationError) -> Decimal {
+        let notional = try exact(quantity.multiplied(by: price, rounding: .halfEven), "a fill notional")
+        self.cash = try exact(self.cash.subtracting(notional), "cash")
+        self.cash = try exact(self.cash.subtracting(cost), "cash")
+        self.costs = try exact(self.costs.adding(cost), "costs")
+        let index: Int
+        if let existing = self.index(of: symbol) {
+            index = existing
+        } else {
+            let insertAt = self.positions.firstIndex { symbol < $0.symbol } ?? self.positions.count
+            self.positions.insert(Position(symbol: symbol, quantity: .zero, averagePrice: price, mark: price), at: insertAt)
+            index = insertAt
+        }
+        var position = self.positions[index]
+        position.mark = price
+        var realized = Decimal.zero
+        let held = position.quantity
+        if held.isZero || held.signum == quantity.signum {
+            // Opening or adding: a new weighted average price.
+            let total = try exact(held.adding(quantity), "a position quantity")
+            let heldCost = try exact(held.multiplied(by: position.averagePrice, rounding: .halfEven), "a position cost")
+            let sum = try exact(heldCost.adding(notional), "a position cost")
+            position.averagePrice = try exact(sum.divided(by: total, rounding: .halfEven), "an average price")
+            position.quantity = total
+        } else {
+            // Reducing, closing or flipping: the closed part realizes against the average price.
+            let closing = min(held.magnitude, quantity.magnitude)
+            let move = try exact(price.subtracting(position.averagePrice), "a price move")
+            let signedClosing = held.isNegative ? closing.negated : closing
+            realized = try exact(signedClosing.multiplied(by: move, rounding: .halfEven), "realized PnL")
+            self.realizedPnL = try exact(self.realizedPnL.adding(realized), "realized PnL")
+            self.closedLegs += 1
+            if realized > .zero { self.winningLegs += 1 }
+            let remaining = try exact(held.adding(quantity), "a position quantity")
+            if remaining.isZero || remaining.signum == held.signum {
+                position.quantity = remaining
+            } else {
+                position.quantity = remaining  // flipped: the new side opens at the fill price
+                position.averagePrice = price
+            }
+        }
+        if position.quantity.isZero {
+            self.positions.remove(at: index)
+        } else {
+            self.positions[index] = position
+        }
+        return realized
+    }
+
+    private func index(of symbol: Symbol) -> Int? {
+        // Few positions: a linear scan beats hashing, and keeps the order deterministic.
+        self.positions.firstIndex { $0.symbol == symbol }
+    }
+}

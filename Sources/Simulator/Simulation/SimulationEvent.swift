@@ -1,0 +1,99 @@
+import Runtime
+import SpecModel
+
+/// One line of `events.jsonl`. Canonical JSON (keys in byte order, decimals as exact strings), so equal runs give
+/// equal bytes. `n` numbers the events of a run from 1.
+public enum SimulationEvent: Sendable, Hashable {
+    case signal(SignalRecord)
+    case decision(Decision, trace: [RuleOutcome])
+    case order(SimulatedOrder)
+    case fill(SimulatedFill, symbol: Symbol, action: Decision.Action)
+    case position(symbol: Symbol, position: Portfolio.Position?, realizedPnL: Decimal, cash: Decimal, equity: Decimal,
+                  time: TimestampNanos)
+
+    public var kind: String {
+        switch self {
+        case .signal: "signal"
+        case .decision: "decision"
+        case .order: "order"
+        case .fill: "fill"
+        case .position: "position"
+        }
+    }
+
+    public func json(number: Int) -> JSONValue {
+        var object: [String: JSONValue] = ["n": .integer(Int64(number)), "kind": .string(self.kind)]
+        switch self {
+        case .signal(let signal):
+            object["ts"] = .string(Timestamp.format(signal.eventTime))
+            object["symbol"] = .string(signal.symbol)
+            object["seq"] = .integer(signal.seq)
+            object["timeframe"] = .string(signal.timeframe.rawValue)
+            object["close"] = signal.close.flatMap(PlanRunner.decimalValue).map { .decimal($0) } ?? .null
+        case .decision(let decision, let trace):
+            object["ts"] = .string(Timestamp.format(decision.eventTime))
+            object["strategy"] = .string(decision.strategy.rawValue)
+            object["symbol"] = .string(decision.symbol.rawValue)
+            object["action"] = .string(decision.action.rawValue)
+            object["intent"] = .string(decision.intent.rawValue)
+            object["direction"] = .string(decision.direction.rawValue)
+            object["quantity"] = .decimal(decision.quantity)
+            object["confidence"] = .decimal(decision.confidence)
+            object["reasons"] = .array(decision.reasons.map { .string($0) })
+            object["client_order_id"] = .string(decision.clientOrderID)
+            object["reference_price"] = .decimal(decision.referencePrice)
+            object["trace"] = .array(trace.map(Self.json))
+        case .order(let order):
+            object["ts"] = .string(Timestamp.format(order.time))
+            object["client_order_id"] = .string(order.clientOrderID)
+            object["strategy"] = .string(order.strategy.rawValue)
+            object["symbol"] = .string(order.symbol.rawValue)
+            object["side"] = .string(order.action.rawValue)
+            object["type"] = .string("limit")
+            object["quantity"] = .decimal(order.quantity)
+            object["limit_price"] = .decimal(order.limitPrice)
+            object["reference_price"] = .decimal(order.referencePrice)
+        case .fill(let fill, let symbol, let action):
+            object["ts"] = .string(Timestamp.format(fill.time))
+            object["client_order_id"] = .string(fill.clientOrderID)
+            object["symbol"] = .string(symbol.rawValue)
+            object["side"] = .string(action.rawValue)
+            object["quantity"] = .decimal(fill.quantity)
+            object["price"] = .decimal(fill.price)
+            object["cost"] = .decimal(fill.cost)
+            object["slippage_bps"] = Self.rounded(fill.slippageBps)
+        case .position(let symbol, let position, let realized, let cash, let equity, let time):
+            object["ts"] = .string(Timestamp.format(time))
+            object["symbol"] = .string(symbol.rawValue)
+            object["quantity"] = .decimal(position?.quantity ?? .zero)
+            object["average_price"] = position.map { .decimal($0.averagePrice) } ?? .null
+            object["realized_pnl"] = .decimal(realized)
+            object["cash"] = .decimal(cash)
+            object["equity"] = .decimal(equity)
+        }
+        return .object(object)
+    }
+
+    /// A double reported as an exact decimal rounded to 10⁻⁶ (never a raw double in hashed output).
+    static func rounded(_ value: Double) -> JSONValue {
+        guard let decimal = PlanRunner.decimalValue((value * 1_000_000).rounded() / 1_000_000) else { return .null }
+        return .decimal(decimal)
+    }
+
+    static func json(_ outcome: RuleOutcome) -> JSONValue {
+        let result: String
+        switch outcome.result {
+        case .fired: result = "fired"
+        case .outsideWindow: result = "outside_window"
+        case .failedCondition(let index?): result = "failed_condition:\(index)"
+        case .failedCondition(nil): result = "failed_condition"
+        case .skippedHeldDirection: result = "skipped_held_direction"
+        case .sizedToZero: result = "sized_to_zero"
+        case .policy(let reason): result = reason
+        }
+        return .object([
+            "intent": .string(outcome.intent.rawValue), "direction": .string(outcome.direction.rawValue),
+            "result": .string(result),
+        ])
+    }
+}

@@ -1,0 +1,114 @@
+import Runtime
+import Simulator
+import SpecCompiler
+import SpecModel
+import Testing
+
+/// The simulation loop over generated markets: determinism, the accounting identity at every event, metrics.
+@Suite struct SimulationTests {
+    static func plan(_ tree: String) throws -> ExecutionPlan {
+        let (_, output) = SpecTreeLoader().loadAndCompile(
+            paths: [FileSystem.join(TestPaths.repository, tree)], features: .catalog)
+        return try #require(output).plan
+    }
+
+    static func signals(_ kind: MarketGenerator.Kind, seed: UInt64, minutes: Int = 60) -> [SignalRecord] {
+        let session = MarketCalendar.nyse.session(on: CivilDate(year: 2026, month: 3, day: 6))!
+        var pipeline = TechnicalAnalysisPipeline()
+        var generator = MarketGenerator(
+            MarketGenerator.Settings(
+                kind: kind, seed: seed, session: session, symbols: ["AAPL", "NVDA", "MSFT"], minutes: minutes),
+            symbols: &pipeline.symbols)
+        var produced: [TechnicalSignal] = []
+        while let event = generator.next() { pipeline.process(event, into: &produced) }
+        pipeline.finish(into: &produced)
+        return produced.map { SignalRecord($0, symbols: pipeline.symbols, source: "ta") }
+    }
+
+    static func run(_ plan: ExecutionPlan, _ signals: [SignalRecord]) throws -> (lines: [String], metrics: SimulationMetrics, identity: Bool) {
+        var simulation = try Simulation(plan: plan, settings: SimulationSettings(startingCash: Decimal(100_000)))
+        var lines: [String] = []
+        var identity = true
+        for signal in signals {
+            try simulation.process(signal) { number, event in
+                lines.append(String(decoding: try JSONWriter.canonical(event.json(number: number)), as: UTF8.self))
+            }
+            let p = simulation.portfolio
+            let expected = Decimal(100_000) + p.realizedPnL + (try p.unrealizedPnL()) - p.costs
+            if try p.equity() != expected { identity = false }
+        }
+        return (lines, try simulation.metrics(), identity)
+    }
+
+    @Test func sameInputsSameEventsAndTheAccountingIdentityHolds() throws {
+        let plan = try Self.plan("examples/torghut-aded76ac0f")
+        let signals = Self.signals(.trendDay, seed: 7)
+        let first = try Self.run(plan, signals)
+        let second = try Self.run(plan, signals)
+        #expect(first.lines == second.lines)
+        #expect(first.identity, "equity = starting cash + realized + unrealized − costs after every signal")
+        let metrics = first.metrics
+        #expect(metrics.signals == signals.count)
+        #expect(metrics.decisions > 10 && metrics.orders == metrics.decisions && metrics.fills == metrics.orders)
+        #expect(metrics.fillRate == 1)
+        #expect(metrics.netPnL == metrics.endingEquity - metrics.startingEquity)
+        #expect(metrics.grossPnL - metrics.costs == metrics.netPnL)
+        #expect(metrics.costs > .zero && metrics.costBps > 0)
+        // Near-touch limits: buys pay and sells give up about half the quoted 2-cent spread, never more.
+        #expect(metrics.slippageBpsMedian > 0 && metrics.slippageBpsP95 < 2)
+        // Every event line is numbered in order; decisions precede their order, fill and position.
+        let kinds = first.lines.map { line -> String in
+            let start = line.firstRange(of: #""kind":""#)!.upperBound
+            return String(line[start...].prefix { $0 != "\"" })
+        }
+        for (index, kind) in kinds.enumerated() where kind == "order" {
+            #expect(kinds[index - 1] == "decision" && kinds[index + 1] == "fill" && kinds[index + 2] == "position")
+        }
+    }
+
+    @Test func aDifferentMarketGivesDifferentTrades() throws {
+        let plan = try Self.plan("examples/torghut-aded76ac0f")
+        let trend = try Self.run(plan, Self.signals(.trendDay, seed: 7, minutes: 20))
+        let reverting = try Self.run(plan, Self.signals(.meanRevertingDay, seed: 7, minutes: 20))
+        #expect(trend.lines != reverting.lines)
+        #expect(reverting.identity)
+    }
+
+    @Test func portfolioAccounting() throws {
+        let nvda = Symbol("NVDA")!
+        var portfolio = Portfolio(cash: Decimal(10_000))
+        try portfolio.apply(symbol: nvda, quantity: Decimal(10), price: Decimal(100), cost: Decimal("1.5")!)
+        #expect(portfolio.cash == Decimal("8998.5")! && portfolio.position(nvda)?.averagePrice == Decimal(100))
+        try portfolio.apply(symbol: nvda, quantity: Decimal(10), price: Decimal(110), cost: .zero)
+        #expect(portfolio.position(nvda)?.averagePrice == Decimal(105))
+        // Sell 25: 20 close at +5 each (realized 100), 5 open short at 120.
+        let realized = try portfolio.apply(symbol: nvda, quantity: Decimal(-25), price: Decimal(120), cost: .zero)
+        #expect(realized == Decimal(300))
+        #expect(portfolio.position(nvda)?.quantity == Decimal(-5) && portfolio.position(nvda)?.averagePrice == Decimal(120))
+        portfolio.mark(nvda, at: Decimal(118))
+        #expect(try portfolio.unrealizedPnL() == Decimal(10))
+        #expect(try portfolio.equity() == Decimal(10_000) + Decimal(300) + Decimal(10) - Decimal("1.5")!)
+        try portfolio.apply(symbol: nvda, quantity: Decimal(5), price: Decimal(118), cost: .zero)
+        #expect(portfolio.position(nvda) == nil && portfolio.closedLegs == 2 && portfolio.winningLegs == 2)
+    }
+
+    @Test func limitPricesAndCosts() throws {
+        let model = TorghutExecutionModel()
+        func decision(_ action: Decision.Action, price: String) -> Decision {
+            Decision(
+                strategy: Identifier("s")!, symbol: Symbol("NVDA")!, eventTime: 0, action: action, intent: .entry,
+                direction: action == .buy ? .long : .short, confidence: Decimal(1), quantity: Decimal(10), reasons: [],
+                clientOrderID: "x", referencePrice: Decimal(price)!)
+        }
+        let quote = SignalRecord.Imbalance(spread: 0.05, bidPx: 100, askPx: 100.05, bidSz: 1, askSz: 1)
+        // 100.003 + 0.025 = 100.028 → 100.03 (half-up to the cent); sells 99.978 → 99.98.
+        #expect(try model.order(for: decision(.buy, price: "100.003"), quote: quote).limitPrice == Decimal("100.03")!)
+        #expect(try model.order(for: decision(.sell, price: "100.003"), quote: quote).limitPrice == Decimal("99.98")!)
+        #expect(try model.order(for: decision(.buy, price: "0.51234"), quote: nil).limitPrice == Decimal("0.5123")!)
+        // Costs: σ_second 0.0002 → σ_minute ≈ 15.49 bps over 60 s; impact 50 × 1,000 / 50,000,000 = 0.001 bps.
+        let costs = TorghutCostModel(perTradeFeeUSD: Decimal("0.65")!)
+        let cost = try costs.cost(quantity: Decimal(10), price: Decimal(100), volatilityPerSecond: 0.0002)
+        #expect(cost == Decimal("2.20")!)  // 1,000 × 15.4929 bps = 1.549 → + 0.65 = 2.199 → 2.20
+        #expect(try TorghutCostModel(enabled: false).cost(quantity: Decimal(10), price: Decimal(100), volatilityPerSecond: 1) == .zero)
+    }
+}
