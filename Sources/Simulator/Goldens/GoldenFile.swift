@@ -1,0 +1,160 @@
+import Runtime
+import SpecModel
+
+/// `Tests/Golden/<scenario>.golden`: what a scenario run must reproduce, in a text form made for review.
+///
+/// ```
+/// # Golden outputs of scenario trend-day. `torghut golden update` rewrites this file; CI only verifies it.
+/// scenario trend-day
+/// engine torghut-sim-2026.1
+/// generator torghut-gen-2026.1
+/// output events.jsonl 2c30c3b4f7b4033e80305fda856107c6 14432
+/// output metrics.json 0f4e…
+/// metric net_pnl_usd -129.04
+/// strategy intraday_tsmom_v1@prod 170
+///   2026-03-06T14:30:08Z NVDA sell entry 3 @ 298 (tsmom_trend_down, momentum_reversal_exit)
+/// ```
+/// A spec change shows up in review as changed metric and decision lines, not only as a new hash.
+public struct GoldenFile: Sendable, Hashable {
+    public var scenario: String
+    public var engine: String
+    public var generator: String
+    /// (file name, XXH3-128, line count or nil).
+    public var outputs: [Output]
+    public var metrics: [(name: String, value: String)]
+    public var strategies: [ScenarioResult.StrategyDecisions]
+
+    public struct Output: Sendable, Hashable {
+        public var name: String
+        public var hash: String
+        public var lines: Int?
+    }
+
+    public static func == (a: GoldenFile, b: GoldenFile) -> Bool { a.render() == b.render() }
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.render()) }
+
+    /// Metric names in the order they are written.
+    public static let metricNames = [
+        "signals", "decisions", "orders", "fills", "net_pnl_usd", "gross_pnl_usd", "realized_pnl_usd",
+        "unrealized_pnl_usd", "costs_usd", "sharpe", "max_drawdown_fraction", "win_rate", "fill_rate",
+        "slippage_bps_median", "slippage_bps_p95", "turnover", "cost_bps",
+    ]
+
+    public init(_ result: ScenarioResult) {
+        self.scenario = result.scenario
+        self.engine = Simulation.engineVersion
+        self.generator = MarketGenerator.version
+        self.outputs = [
+            Output(name: "events.jsonl", hash: result.eventsHash.description, lines: result.eventCount),
+            Output(name: "metrics.json", hash: result.metricsHash.description, lines: nil),
+        ]
+        let m = result.metrics
+        let money: [String: Decimal] = [
+            "net_pnl_usd": m.netPnL, "gross_pnl_usd": m.grossPnL, "realized_pnl_usd": m.realizedPnL,
+            "unrealized_pnl_usd": m.unrealizedPnL, "costs_usd": m.costs,
+        ]
+        self.metrics = Self.metricNames.map { name in
+            if let value = money[name] { return (name, value.description) }
+            let value = m.value(of: name) ?? 0
+            let rounded = PlanRunner.decimalValue((value * 1_000_000).rounded() / 1_000_000)
+            return (name, rounded?.description ?? "\(value)")
+        }
+        self.strategies = result.decisions
+    }
+
+    public func render() -> String {
+        var out = "# Golden outputs of scenario \(self.scenario). `torghut golden update` rewrites this file; CI only "
+        out += "verifies it.\n"
+        out += "scenario \(self.scenario)\nengine \(self.engine)\ngenerator \(self.generator)\n"
+        for output in self.outputs {
+            out += "output \(output.name) \(output.hash)" + (output.lines.map { " \($0)" } ?? "") + "\n"
+        }
+        for (name, value) in self.metrics { out += "metric \(name) \(value)\n" }
+        for strategy in self.strategies {
+            out += "strategy \(strategy.strategy) \(strategy.lines.count)\n"
+            for line in strategy.lines { out += "  \(line)\n" }
+        }
+        return out
+    }
+
+    /// Parses a golden file; nil with the 1-based line number of the first line it does not understand.
+    public static func parse(_ text: String) -> Result<GoldenFile, GoldenParseError> {
+        var file = GoldenFile(scenario: "", engine: "", generator: "", outputs: [], metrics: [], strategies: [])
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = String(rawLine)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("  ") {
+                guard !file.strategies.isEmpty else { return .failure(GoldenParseError(line: lineNumber)) }
+                file.strategies[file.strategies.count - 1].lines.append(String(line.dropFirst(2)))
+                continue
+            }
+            let fields = line.split(separator: " ").map(String.init)
+            switch (fields.first, fields.count) {
+            case ("scenario", 2): file.scenario = fields[1]
+            case ("engine", 2): file.engine = fields[1]
+            case ("generator", 2): file.generator = fields[1]
+            case ("output", 3), ("output", 4):
+                file.outputs.append(Output(name: fields[1], hash: fields[2], lines: fields.count == 4 ? Int(fields[3]) : nil))
+            case ("metric", 3): file.metrics.append((fields[1], fields[2]))
+            case ("strategy", 3): file.strategies.append(.init(strategy: fields[1], lines: []))
+            default: return .failure(GoldenParseError(line: lineNumber))
+            }
+        }
+        guard !file.scenario.isEmpty else { return .failure(GoldenParseError(line: max(1, lineNumber))) }
+        return .success(file)
+    }
+
+    private init(
+        scenario: String, engine: String, generator: String, outputs: [Output], metrics: [(name: String, value: String)],
+        strategies: [ScenarioResult.StrategyDecisions]
+    ) {
+        self.scenario = scenario
+        self.engine = engine
+        self.generator = generator
+        self.outputs = outputs
+        self.metrics = metrics
+        self.strategies = strategies
+    }
+
+    /// What differs from `expected`, as readable lines; empty when the run reproduces the golden exactly.
+    public func differences(from expected: GoldenFile) -> [String] {
+        guard self.render() != expected.render() else { return [] }
+        var out: [String] = []
+        if self.engine != expected.engine { out.append("engine changed: \(expected.engine) → \(self.engine)") }
+        if self.generator != expected.generator {
+            out.append("generator changed: \(expected.generator) → \(self.generator)")
+        }
+        let strategies = Set(self.strategies.map(\.strategy)).union(expected.strategies.map(\.strategy))
+        for name in strategies.sorted(by: { $0.utf8Precedes($1) }) {
+            let old = expected.strategies.first { $0.strategy == name }?.lines ?? []
+            let new = self.strategies.first { $0.strategy == name }?.lines ?? []
+            guard old != new else { continue }
+            out.append("strategy \(name): decisions changed (\(old.count) → \(new.count))")
+            let index = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
+            out.append("  first difference at decision \(index + 1):")
+            if index < old.count { out.append("  - \(old[index])") }
+            if index < new.count { out.append("  + \(new[index])") }
+        }
+        for (name, value) in self.metrics {
+            let old = expected.metrics.first { $0.name == name }?.value
+            if old != value { out.append("metric \(name): \(old ?? "absent") → \(value)") }
+        }
+        for output in self.outputs {
+            let old = expected.outputs.first { $0.name == output.name }
+            if old?.hash != output.hash { out.append("output \(output.name): \(old?.hash ?? "absent") → \(output.hash)") }
+        }
+        if out.isEmpty { out.append("the golden file differs in form; run `torghut golden update` and review the diff") }
+        return out
+    }
+}
+
+public struct GoldenParseError: Error, Sendable, Hashable {
+    /// 1-based line of the golden file that could not be read.
+    public var line: Int
+
+    public init(line: Int) {
+        self.line = line
+    }
+}

@@ -1,0 +1,150 @@
+import Runtime
+import SpecCompiler
+import SpecModel
+
+/// Everything one scenario run needs besides the plan, resolved from a `Scenario` spec.
+public struct ScenarioRun: Sendable {
+    public enum Source: Sendable {
+        /// A seeded synthetic market through the TA pipeline.
+        case generator(MarketGenerator.Settings)
+        /// Market-data or signal files (see `SignalSource`).
+        case files([String])
+    }
+
+    /// A pass/fail threshold on a metric (`SimulationMetrics.value(of:)` names).
+    public struct Gate: Sendable, Hashable {
+        public var metric: String
+        public var min: Double?
+        public var max: Double?
+
+        public init(metric: String, min: Double? = nil, max: Double? = nil) {
+            self.metric = metric
+            self.min = min
+            self.max = max
+        }
+    }
+
+    public var name: String
+    public var source: Source
+    public var ta: TechnicalAnalysisConfiguration
+    public var settings: SimulationSettings
+    /// Signals outside [start, end) are not simulated (they still warm the indicators up).
+    public var window: Range<TimestampNanos>?
+    public var gates: [Gate]
+
+    public init(
+        name: String, source: Source, ta: TechnicalAnalysisConfiguration = TechnicalAnalysisConfiguration(),
+        settings: SimulationSettings, window: Range<TimestampNanos>? = nil, gates: [Gate] = []
+    ) {
+        self.name = name
+        self.source = source
+        self.ta = ta
+        self.settings = settings
+        self.window = window
+        self.gates = gates
+    }
+}
+
+/// What a run produced: the hashes of its output files, the metrics, each strategy's decisions in readable form
+/// (what goldens keep), and the gates that failed.
+public struct ScenarioResult: Sendable {
+    public struct StrategyDecisions: Sendable, Hashable {
+        public var strategy: String
+        /// One line per decision: `time symbol action intent quantity @ reference_price (reasons)`.
+        public var lines: [String]
+    }
+
+    public var scenario: String
+    public var eventCount = 0
+    public var eventsHash = ContentHash(high: 0, low: 0)
+    public var metrics = SimulationMetrics()
+    public var metricsBytes: [UInt8] = []
+    public var metricsHash = ContentHash(high: 0, low: 0)
+    public var decisions: [StrategyDecisions] = []
+    public var failedGates: [String] = []
+}
+
+public enum ScenarioRunner {
+    /// Runs a scenario. With `outputDirectory`, writes `events.jsonl` and `metrics.json` there (streaming: memory does
+    /// not grow with the event count); the hashes are computed either way.
+    public static func run(
+        _ run: ScenarioRun, plan: ExecutionPlan, outputDirectory: String? = nil
+    ) throws -> ScenarioResult {
+        var result = ScenarioResult(scenario: run.name)
+        var simulation = try Simulation(plan: plan, settings: run.settings)
+        var hasher = ContentHasher()
+        var writer: BufferedFileWriter?
+        if let outputDirectory {
+            try FileSystem.makeDirectories(outputDirectory).get()
+            writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
+        }
+        var decisions: [String: [String]] = [:]
+        let sink = { (number: Int, event: SimulationEvent) throws in
+            var line = try JSONWriter.canonical(event.json(number: number))
+            line.append(UInt8(ascii: "\n"))
+            hasher.update(line)
+            try writer?.write(line)
+            result.eventCount += 1
+            if case .decision(let decision, _) = event {
+                decisions[decision.strategy.rawValue, default: []].append(Self.summary(decision))
+            }
+        }
+        try SignalSource.forEach(run.source, ta: run.ta) { signal in
+            if let window = run.window, !window.contains(signal.eventTime) { return }
+            try simulation.process(signal, emit: sink)
+        }
+        try writer?.close()
+        result.eventsHash = hasher.finalize()
+        result.metrics = try simulation.metrics()
+        result.metricsBytes = Array(try JSONWriter.pretty(result.metrics.json).utf8)
+        result.metricsHash = ContentHash.of(bytes: result.metricsBytes)
+        if let outputDirectory {
+            try FileSystem.write(FileSystem.join(outputDirectory, "metrics.json"), result.metricsBytes).get()
+        }
+        // Sorted by strategy id (bytes), never by Dictionary order.
+        result.decisions = decisions.keys.sorted { $0.utf8Precedes($1) }.map {
+            ScenarioResult.StrategyDecisions(strategy: $0, lines: decisions[$0]!)
+        }
+        for gate in run.gates {
+            guard let value = result.metrics.value(of: gate.metric) else {
+                result.failedGates.append("\(gate.metric): unknown metric")
+                continue
+            }
+            if let min = gate.min, value < min { result.failedGates.append("\(gate.metric) = \(value) < min \(min)") }
+            if let max = gate.max, value > max { result.failedGates.append("\(gate.metric) = \(value) > max \(max)") }
+        }
+        return result
+    }
+
+    static func summary(_ decision: Decision) -> String {
+        "\(Timestamp.format(decision.eventTime)) \(decision.symbol) \(decision.action.rawValue) "
+            + "\(decision.intent.rawValue) \(decision.quantity) @ \(decision.referencePrice) "
+            + "(\(decision.reasons.joined(separator: ", ")))"
+    }
+}
+
+/// Signals of a scenario source in stream order.
+public enum SignalSource {
+    public static func forEach(
+        _ source: ScenarioRun.Source, ta: TechnicalAnalysisConfiguration, _ body: (SignalRecord) throws -> Void
+    ) throws {
+        switch source {
+        case .generator(let settings):
+            var pipeline = TechnicalAnalysisPipeline(configuration: ta)
+            var generator = MarketGenerator(settings, symbols: &pipeline.symbols)
+            var signals: [TechnicalSignal] = []
+            while let event = generator.next() {
+                pipeline.process(event, into: &signals)
+                for signal in signals { try body(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
+                signals.removeAll(keepingCapacity: true)
+            }
+            pipeline.finish(into: &signals)
+            for signal in signals { try body(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
+        case .files(let paths):
+            let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { try body($0) }
+            if report.errorCount > 0 {
+                throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Runtime
+import Simulator
+import SpecCompiler
+import SpecModel
+import Testing
+
+/// Scenario runs: output files, hashes, gates, and golden files (render, parse, differences).
+@Suite struct ScenarioRunTests {
+    static let session = MarketCalendar.nyse.session(on: CivilDate(year: 2026, month: 3, day: 6))!
+
+    static func plan() throws -> ExecutionPlan {
+        let (_, output) = SpecTreeLoader().loadAndCompile(
+            paths: [FileSystem.join(TestPaths.repository, "examples/torghut-aded76ac0f")], features: .catalog)
+        return try #require(output).plan
+    }
+
+    static func scenario(seed: UInt64 = 7, gates: [ScenarioRun.Gate] = []) -> ScenarioRun {
+        ScenarioRun(
+            name: "trend-test",
+            source: .generator(
+                MarketGenerator.Settings(
+                    kind: .trendDay, seed: seed, session: session, symbols: ["AAPL", "NVDA"], minutes: 15)),
+            settings: SimulationSettings(startingCash: Decimal(100_000)), gates: gates)
+    }
+
+    @Test func writesOutputsWhoseHashesAreReported() throws {
+        let directory = "/tmp/torghut-scenario-run-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            FileSystem.remove(FileSystem.join(directory, "events.jsonl"))
+            FileSystem.remove(FileSystem.join(directory, "metrics.json"))
+        }
+        let result = try ScenarioRunner.run(Self.scenario(), plan: try Self.plan(), outputDirectory: directory)
+        let events = try FileSystem.read(FileSystem.join(directory, "events.jsonl"), limit: 1 << 30).get()
+        let metrics = try FileSystem.read(FileSystem.join(directory, "metrics.json"), limit: 1 << 20).get()
+        #expect(ContentHash.of(bytes: events) == result.eventsHash)
+        #expect(ContentHash.of(bytes: metrics) == result.metricsHash)
+        #expect(events.count { $0 == UInt8(ascii: "\n") } == result.eventCount)
+        #expect(String(decoding: metrics, as: UTF8.self).contains("\"net_usd\""))
+        // Without an output folder the same run gives the same hashes.
+        let again = try ScenarioRunner.run(Self.scenario(), plan: try Self.plan())
+        #expect(again.eventsHash == result.eventsHash && again.metricsHash == result.metricsHash)
+        #expect(result.decisions.map(\.strategy) == ["intraday_tsmom_v1@prod"])
+    }
+
+    @Test func gatesFailWithTheValuesCompared() throws {
+        let result = try ScenarioRunner.run(
+            Self.scenario(gates: [
+                .init(metric: "orders", max: 1), .init(metric: "fill_rate", min: 1), .init(metric: "signals", min: 1),
+            ]), plan: try Self.plan())
+        #expect(result.failedGates.count == 1)
+        #expect(result.failedGates.first?.hasPrefix("orders = ") == true)
+        #expect(result.failedGates.first?.hasSuffix("> max 1.0") == true)
+    }
+
+    @Test func goldenFilesRoundTripAndNameWhatChanged() throws {
+        let plan = try Self.plan()
+        let golden = GoldenFile(try ScenarioRunner.run(Self.scenario(), plan: plan))
+        let text = golden.render()
+        #expect(try GoldenFile.parse(text).get() == golden)
+        #expect(golden.differences(from: try GoldenFile.parse(text).get()).isEmpty)
+        #expect(text.contains("\nstrategy intraday_tsmom_v1@prod "))
+        // Another market: the strategy's decisions and the hashes differ, and the report says which and where.
+        let other = GoldenFile(try ScenarioRunner.run(Self.scenario(seed: 8), plan: plan))
+        let differences = other.differences(from: golden)
+        #expect(differences.first?.hasPrefix("strategy intraday_tsmom_v1@prod: decisions changed") == true)
+        #expect(differences.contains { $0.hasPrefix("  - ") } && differences.contains { $0.hasPrefix("  + ") })
+        #expect(differences.contains { $0.hasPrefix("output events.jsonl: ") })
+        #expect(GoldenFile.parse("scenario x\nbogus line\n").map { _ in 0 } == .failure(GoldenParseError(line: 2)))
+    }
+}
