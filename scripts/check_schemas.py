@@ -9,8 +9,24 @@ import sys
 import jsonschema
 import yaml
 
+
+class CoreSchemaLoader(yaml.SafeLoader):
+    """YAML 1.2 core-schema reading, as yaml-language-server does: `2026-03-06` stays a string (PyYAML's YAML 1.1
+    timestamp resolver would make it a date, which no JSON Schema type matches)."""
+
+
+CoreSchemaLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_all(handle):
+    return yaml.load_all(handle, Loader=CoreSchemaLoader)
+
+
 binary = sys.argv[1]
-kinds = ["Universe", "RiskPolicy", "Strategy"]
+kinds = ["Universe", "RiskPolicy", "Strategy", "Scenario"]
 schemas = {}
 for kind in kinds:
     out = subprocess.run([binary, "schema", kind], check=True, capture_output=True, text=True).stdout
@@ -32,7 +48,7 @@ def check(label, ok):
 
 for path in sorted(glob.glob("specs/**/*.yaml", recursive=True)):
     with open(path) as handle:
-        for index, document in enumerate(yaml.safe_load_all(handle)):
+        for index, document in enumerate(load_all(handle)):
             errors = [e.message for e in schemas[document["kind"]].iter_errors(document)]
             check(f"{path}#{index} should match the {document['kind']} schema: {errors}", not errors)
 
@@ -45,7 +61,7 @@ for path in sorted(glob.glob("Tests/Fixtures/bad-specs/*.yaml")):
     if not name.startswith(schema_codes):
         continue
     with open(path) as handle:
-        documents = [d for d in yaml.safe_load_all(handle) if d]
+        documents = [d for d in load_all(handle) if d]
     rejected = any(
         d.get("kind") in schemas and any(True for _ in schemas[d["kind"]].iter_errors(d)) for d in documents
     )

@@ -51,7 +51,8 @@ public struct PlanCompiler: Sendable {
             case .riskPolicy(let policy):
                 riskPolicies.append((document.name, RiskPolicyEncoding.canonical(policy, name: document.name)))
                 sourceMap.append(("risk_policies/\(document.name)", DiagnosticRenderer.location(document.metadata.name.span)))
-            case .universe:
+            case .universe, .scenario:
+                // Universes were collected above; scenarios are run inputs, never part of a plan or its hash.
                 break
             }
         }

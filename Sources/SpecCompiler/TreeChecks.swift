@@ -5,7 +5,19 @@ enum TreeChecks {
     static func run(_ documents: [SpecDocument]) -> [Diagnostic] {
         var diagnostics = Self.duplicateNames(documents)
         diagnostics += Self.riskPolicyReferences(documents)
+        diagnostics += Self.scenarioReferences(documents)
         return diagnostics
+    }
+
+    /// The symbols of every Universe, by name (the first of a duplicated name).
+    static func universes(_ documents: [SpecDocument]) -> [Identifier: [Symbol]] {
+        var universes: [Identifier: [Symbol]] = [:]
+        for document in documents {
+            if case .universe(let universe) = document.body, universes[document.name] == nil {
+                universes[document.name] = universe.symbols.map(\.value)
+            }
+        }
+        return universes
     }
 
     /// SPEC020: two documents of one kind with the same name.
@@ -28,12 +40,7 @@ enum TreeChecks {
 
     /// SPEC021 for a RiskPolicy's universe; SPEC028 for symbols it names that the universe lacks.
     static func riskPolicyReferences(_ documents: [SpecDocument]) -> [Diagnostic] {
-        var universes: [Identifier: [Symbol]] = [:]
-        for document in documents {
-            if case .universe(let universe) = document.body, universes[document.name] == nil {
-                universes[document.name] = universe.symbols.map(\.value)
-            }
-        }
+        let universes = Self.universes(documents)
         var diagnostics: [Diagnostic] = []
         for document in documents {
             guard case .riskPolicy(let policy) = document.body else { continue }
@@ -45,12 +52,30 @@ enum TreeChecks {
         return diagnostics
     }
 
+    /// SPEC021 for a Scenario's universe; SPEC028 (an error: the run would price a symbol no strategy may trade) for
+    /// its symbols, or, when it lists none, for its positions. Positions outside explicit symbols are reported while
+    /// the document is decoded.
+    static func scenarioReferences(_ documents: [SpecDocument]) -> [Diagnostic] {
+        let universes = Self.universes(documents)
+        var diagnostics: [Diagnostic] = []
+        for document in documents {
+            guard case .scenario(let scenario) = document.body else { continue }
+            // A symbol that failed to decode is a placeholder without a position; it was reported already.
+            let named = (scenario.symbols.isEmpty ? scenario.account.positions.map(\.symbol) : scenario.symbols)
+                .filter { $0.span.start != nil }
+            Self.universeReference(
+                scenario.universe, symbols: named, universes: universes,
+                consequence: "so no strategy may trade it in this scenario", severity: .error, into: &diagnostics)
+        }
+        return diagnostics
+    }
+
     /// One spec's reference to a universe: SPEC021 when the universe is missing (with the closest name), SPEC028 for
     /// each named symbol the universe lacks. Returns the universe's symbols when it exists.
     @discardableResult
     static func universeReference(
         _ reference: Located<Identifier>, symbols named: [Located<Symbol>], universes: [Identifier: [Symbol]],
-        consequence: String, into diagnostics: inout [Diagnostic]
+        consequence: String, severity: Severity? = nil, into diagnostics: inout [Diagnostic]
     ) -> [Symbol]? {
         guard let members = universes[reference.value] else {
             let names = universes.keys.sorted().map(\.rawValue)
@@ -70,7 +95,7 @@ enum TreeChecks {
             diagnostics.append(
                 Diagnostic(
                     .overrideOutsideUniverse, "'\(symbol.value)' is not in universe '\(reference.value)', \(consequence)",
-                    at: symbol.span))
+                    at: symbol.span, severity: severity))
         }
         return members
     }

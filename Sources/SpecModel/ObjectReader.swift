@@ -102,9 +102,16 @@ public struct ObjectReader {
         session.diagnostics.append(Diagnostic(code, message, at: span, severity: severity, notes: notes))
     }
 
+    /// The span of a key itself (not its value), if present.
+    public func keySpan(of key: String) -> SourceSpan? {
+        self.pairs?.first(where: { $0.keyText == key })?.key.span
+    }
+
     /// Reports a problem at an explicit span. No-op while describing.
-    public func report(_ code: DiagnosticCode, _ message: String, at span: SourceSpan, notes: [String] = []) {
-        self.session?.diagnostics.append(Diagnostic(code, message, at: span, notes: notes))
+    public func report(
+        _ code: DiagnosticCode, _ message: String, at span: SourceSpan, severity: Severity? = nil, notes: [String] = []
+    ) {
+        self.session?.diagnostics.append(Diagnostic(code, message, at: span, severity: severity, notes: notes))
     }
 
     /// Reports every key that no read asked for.

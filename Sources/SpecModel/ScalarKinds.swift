@@ -75,6 +75,16 @@ extension FieldKind where Value == String {
     }
 }
 
+extension FieldKind where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+    /// One of the cases of a string enum, by raw value (case-sensitive); SPEC026 with the allowed values otherwise.
+    public static func choice(_ description: String) -> FieldKind<Value> {
+        let base = FieldKind<String>.choice(Value.allCases.map(\.rawValue), description)
+        return FieldKind(
+            placeholder: Value.allCases.first!, schema: base.schema, encode: { .string($0.rawValue) },
+            decode: { node, site, session in base.decode(node, site, session).flatMap(Value.init(rawValue:)) })
+    }
+}
+
 extension FieldKind where Value == Identifier {
     /// A spec identifier (`intraday_tsmom_v1@prod`).
     public static func identifier(_ description: String) -> FieldKind<Identifier> {

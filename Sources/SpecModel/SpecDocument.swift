@@ -1,8 +1,9 @@
-/// The spec kinds this version understands. Later kinds (Strategy, GuardrailPolicy, Scenario, …) add cases here.
+/// The spec kinds this version understands. Later kinds (GuardrailPolicy, NetworkRbacExpectations, …) add cases here.
 public enum SpecKind: String, CaseIterable, Sendable, Hashable {
     case universe = "Universe"
     case riskPolicy = "RiskPolicy"
     case strategy = "Strategy"
+    case scenario = "Scenario"
 
     /// One line describing the kind, for `torghut schema` and docs.
     public var summary: String {
@@ -10,6 +11,7 @@ public enum SpecKind: String, CaseIterable, Sendable, Hashable {
         case .universe: "The set of symbols a deployment may trade, and where live membership comes from."
         case .riskPolicy: "Pre-trade risk limits with units and scopes (global, per strategy, per symbol)."
         case .strategy: "A trading strategy as data: features, parameters, entry and exit rules, sizing."
+        case .scenario: "A simulator run's inputs: symbols, session window, data source, models, account, gates."
         }
     }
 
@@ -21,6 +23,7 @@ public enum SpecKind: String, CaseIterable, Sendable, Hashable {
         case .universe: UniverseSpec.kind.map { .universe($0) }
         case .riskPolicy: RiskPolicySpec.kind.map { .riskPolicy($0) }
         case .strategy: StrategySpec.kind.map { .strategy($0) }
+        case .scenario: ScenarioSpec.kind.map { .scenario($0) }
         }
     }
 }
@@ -30,6 +33,7 @@ public enum SpecBody: Sendable {
     case universe(UniverseSpec)
     case riskPolicy(RiskPolicySpec)
     case strategy(StrategySpec)
+    case scenario(ScenarioSpec)
 }
 
 /// `metadata`: the document's name (unique per kind in a tree) and human context.

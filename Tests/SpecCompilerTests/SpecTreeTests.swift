@@ -10,7 +10,9 @@ import Glibc
     @Test func bundledSpecsValidateWithOnlyTheDeployedFractionWarnings() {
         let tree = SpecTreeLoader().load(paths: [TestPaths.path("specs")])
         #expect(!tree.hasErrors, "\(tree.diagnostics)")
-        #expect(tree.documents.map(\.kind) == [.riskPolicy] + Array(repeating: .strategy, count: 11) + [.universe])
+        #expect(
+            tree.documents.map(\.kind)
+                == [.riskPolicy, .scenario, .scenario] + Array(repeating: .strategy, count: 11) + [.universe])
         // Torghut's catalog at e551647657 deployed max_position_pct_equity 3.0, 10.0, 2.0 and 3.0.
         #expect(tree.diagnostics.map(\.code) == Array(repeating: .fractionAboveOne, count: 4))
     }

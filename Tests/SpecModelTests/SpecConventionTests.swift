@@ -25,9 +25,13 @@ import Testing
     @Test(arguments: SpecKind.allCases)
     func numericKeysCarryTheirUnit(_ kind: SpecKind) {
         for (path, key, schema) in Self.properties(SpecDocument.jsonSchema(for: kind)) where schema["type"] == "number" {
-            // Confidence values are unitless probabilities on [0, 1]; strategy params take the unit of their use.
-            let unitless = path.contains(".confidence") || path.hasSuffix(".params")
-            let hasUnit = unitless || Self.unitSuffixes.contains { key.hasSuffix($0) } || key.contains("fraction")
+            // Confidence values are unitless probabilities on [0, 1]; strategy params take the unit of their use; a
+            // Scenario gate's bounds take the unit of its metric, whose name carries it (net_pnl_usd).
+            let unitless = path.contains(".confidence") || path.hasSuffix(".params") || path.hasSuffix(".gates[]")
+            // A unit may be qualified: volatility_bps_per_second, impact_bps_at_full_participation.
+            let qualified = Self.unitSuffixes.contains { key.contains($0 + "_per_") || key.contains($0 + "_at_") }
+            let hasUnit = unitless || qualified || Self.unitSuffixes.contains { key.hasSuffix($0) }
+                || key.contains("fraction")
             #expect(hasUnit, "\(kind.rawValue)\(path).\(key) is a number without a unit suffix")
         }
     }

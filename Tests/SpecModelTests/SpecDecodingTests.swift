@@ -165,7 +165,7 @@ func riskPolicy(_ spec: String) -> String {
     @Test func missingKindListsKnownKinds() {
         let diagnostics = decodeSpecs("apiVersion: torghut.dev/v1\nmetadata: {name: x}\n").1
         #expect(diagnostics.map(\.code) == [.unknownKind])
-        #expect(diagnostics.first?.notes == ["known kinds: Universe, RiskPolicy, Strategy"])
+        #expect(diagnostics.first?.notes == ["known kinds: Universe, RiskPolicy, Strategy, Scenario"])
     }
 }
 

@@ -45,14 +45,14 @@ struct CLI {
     @Test func bundledSpecsAreValid() throws {
         let result = try CLI.run(["validate", "specs"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("valid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
+        #expect(result.stdout.hasSuffix("valid: 15 documents in 15 files, 0 errors, 4 warnings\n"))
         #expect(result.stdout.components(separatedBy: "warning[SPEC027]").count == 5)
     }
 
     @Test func defaultDirectoryIsSpecs() throws {
         let result = try CLI.run(["validate"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasSuffix("valid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
+        #expect(result.stdout.hasSuffix("valid: 15 documents in 15 files, 0 errors, 4 warnings\n"))
     }
 
     @Test func unknownKeyExitsTwoWithTheExactDiagnostic() throws {
@@ -174,8 +174,30 @@ struct CLI {
         #expect(try CLI.run(["schema", "RiskPolicy"]).stdout == CLI.run(["schema", "RiskPolicy"]).stdout)
     }
 
-    @Test func unknownKindIsAUsageError() throws {
+    @Test func scenarioSchemaDescribesSourcesGatesAndDefaults() throws {
         let result = try CLI.run(["schema", "Scenario"])
+        #expect(result.status == 0)
+        let schema = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let spec = (schema?["properties"] as? [String: Any])?["spec"] as? [String: Any]
+        #expect(Set(spec?["required"] as? [String] ?? []) == ["universe", "session", "source", "account"])
+        let properties = spec?["properties"] as? [String: Any]
+        let source = properties?["source"] as? [String: Any]
+        #expect((source?["oneOf"] as? [[String: [String]]]) == [["required": ["generator"]], ["required": ["dataset"]]])
+        let generator = ((source?["properties"] as? [String: Any])?["generator"] as? [String: Any])?["properties"]
+            as? [String: Any]
+        #expect((generator?["kind"] as? [String: Any])?["enum"] as? [String] == ["trend_day", "mean_reverting_day"])
+        #expect((generator?["drift_fraction"] as? [String: Any])?["default"] as? Double == 0.02)
+        let session = (properties?["session"] as? [String: Any])?["properties"] as? [String: Any]
+        #expect((session?["minutes"] as? [String: Any])?["maximum"] as? Int == 390)
+        #expect((session?["date"] as? [String: Any])?["pattern"] as? String == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        let gate = (properties?["gates"] as? [String: Any])?["items"] as? [String: Any]
+        let metric = (gate?["properties"] as? [String: Any])?["metric"] as? [String: Any]
+        #expect((metric?["enum"] as? [String])?.count == 17)
+        #expect((gate?["anyOf"] as? [[String: [String]]]) == [["required": ["min"]], ["required": ["max"]]])
+    }
+
+    @Test func unknownKindIsAUsageError() throws {
+        let result = try CLI.run(["schema", "GuardrailPolicy"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("Universe"))
     }
@@ -196,6 +218,6 @@ struct CLI {
         let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
         let output = try CLI.run(["validate", "specs"]).stdout
         let firstFour = output.split(separator: "\n", omittingEmptySubsequences: false).prefix(4).joined(separator: "\n")
-        #expect(readme.contains(firstFour + "\n...\nvalid: 13 documents in 13 files, 0 errors, 4 warnings\n"))
+        #expect(readme.contains(firstFour + "\n...\nvalid: 15 documents in 15 files, 0 errors, 4 warnings\n"))
     }
 }
