@@ -82,3 +82,6 @@ public struct DiagnosticBag: Sendable {
     public var errorCount: Int { self.items.count { $0.severity == .error } }
     public var warningCount: Int { self.items.count { $0.severity == .warning } }
 }
+
+/// A diagnostic can be thrown or carried in a `Result` by code that stops at its first problem.
+extension Diagnostic: Error {}

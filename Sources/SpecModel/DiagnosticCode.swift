@@ -47,6 +47,13 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case skippedRecord = "DATA004"
         case malformedCSV = "DATA005"
         case recordTooLong = "DATA006"
+        case damagedDataset = "DATA007"
+        case scenarioNotRunnable = "SIM001"
+        case scenarioNotFound = "SIM002"
+        case gateFailed = "SIM003"
+        case goldenMissing = "GOLD001"
+        case goldenMismatch = "GOLD002"
+        case goldenMalformed = "GOLD003"
     }
 
     private let base: Base
@@ -111,6 +118,13 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let skippedRecord = DiagnosticCode(.skippedRecord)
     public static let malformedCSV = DiagnosticCode(.malformedCSV)
     public static let recordTooLong = DiagnosticCode(.recordTooLong)
+    public static let damagedDataset = DiagnosticCode(.damagedDataset)
+    public static let scenarioNotRunnable = DiagnosticCode(.scenarioNotRunnable)
+    public static let scenarioNotFound = DiagnosticCode(.scenarioNotFound)
+    public static let gateFailed = DiagnosticCode(.gateFailed)
+    public static let goldenMissing = DiagnosticCode(.goldenMissing)
+    public static let goldenMismatch = DiagnosticCode(.goldenMismatch)
+    public static let goldenMalformed = DiagnosticCode(.goldenMalformed)
 
     /// The severity a code is reported with.
     public var defaultSeverity: Severity {
@@ -119,6 +133,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .diagnosticLimit: .note
         case .unusedParameter: .warning
         case .skippedRecord: .warning
+        case .gateFailed, .goldenMissing, .goldenMismatch: .error
         default: .error
         }
     }
@@ -171,6 +186,13 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .skippedRecord: "record skipped"
         case .malformedCSV: "malformed CSV"
         case .recordTooLong: "record too long"
+        case .damagedDataset: "damaged or unsupported dataset"
+        case .scenarioNotRunnable: "scenario cannot run"
+        case .scenarioNotFound: "no such scenario"
+        case .gateFailed: "scenario gate failed"
+        case .goldenMissing: "golden file missing"
+        case .goldenMismatch: "golden mismatch"
+        case .goldenMalformed: "malformed golden file"
         }
     }
 
@@ -241,8 +263,9 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
             "A `..._fraction...` value above 1.0 (more than 100%). Allowed, because Torghut deployed 3.0 and 10.0, but "
                 + "usually a percent written as a fraction."
         case .overrideOutsideUniverse:
-            "A RiskPolicy override or symbol list names a symbol that its universe does not contain, so it can never "
-                + "apply."
+            "A RiskPolicy override or symbol list, or a Strategy's symbols, name a symbol that their universe does not "
+                + "contain, so it can never apply. In a Scenario (its symbols or positions) it is an error: the run "
+                + "would price a symbol no strategy may trade."
         case .expressionSyntax:
             "A rule expression does not parse; the caret marks the offending character. See the expression grammar in "
                 + "docs/spec-reference/strategy.md."
@@ -281,6 +304,27 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
             "A bars CSV file needs the header `ts,symbol,open,high,low,close,volume` and seven fields per row."
         case .recordTooLong:
             "A line is longer than 1 MiB, which no market-data record is; the file is probably not JSON lines."
+        case .damagedDataset:
+            "A binary signal dataset that fails its checks: not a dataset (bad magic), a format version this build "
+                + "does not read, a block or trailer whose checksum does not match, a truncated file, or rows that "
+                + "break the layout. The message names the block and byte offset; re-create the file with "
+                + "`torghut dataset convert`."
+        case .scenarioNotRunnable:
+            "A valid Scenario that cannot run against the market calendar: its date has no New York session (weekend "
+                + "or holiday), or its window ends after the close (13:00 on half days)."
+        case .scenarioNotFound:
+            "`--scenario` names no Scenario in the spec tree and no readable file. The message lists the scenarios."
+        case .gateFailed:
+            "A run finished but a metric broke one of the scenario's gates; the message shows the value and the bound."
+        case .goldenMissing:
+            "A scenario has no golden file yet. Run `torghut golden update`, review the new file and commit it."
+        case .goldenMismatch:
+            "A scenario's outputs differ from its golden file. The report names the strategies whose decisions changed, "
+                + "the first differing decision, the changed metrics and hashes. If the change is intended, run `torghut "
+                + "golden update` and commit the reviewed diff."
+        case .goldenMalformed:
+            "A golden file that `torghut golden` cannot read (edited by hand?). Regenerate it with `torghut golden "
+                + "update`."
         case .diagnosticLimit:
             "A file produced more than 100 diagnostics; the rest are counted, not shown. Fix the first ones and run "
                 + "again (usually one mistake repeated, e.g. lower-case tickers in a long list)."

@@ -10,5 +10,8 @@ struct Torghut: ParsableCommand {
             unusable; 64 command-line usage error.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Schema.self, Compile.self, Explain.self, Import.self, TA.self])
+        subcommands: [
+            Validate.self, Schema.self, Compile.self, Explain.self, Import.self, TA.self, Dataset.self, Simulate.self,
+            Golden.self,
+        ])
 }

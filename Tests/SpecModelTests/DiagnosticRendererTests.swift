@@ -142,7 +142,8 @@ import Testing
         let ids = DiagnosticCode.all.map(\.id)
         #expect(Set(ids).count == ids.count)
         for code in DiagnosticCode.all {
-            #expect(["SPEC", "PLAN", "DATA"].contains(code.id.prefix(4)) && code.id.count == 7, "\(code.id)")
+            let namespaced = ["SPEC", "PLAN", "DATA", "GOLD"].contains(code.id.prefix(4)) || code.id.hasPrefix("SIM")
+            #expect(namespaced && code.id.count == (code.id.hasPrefix("SIM") ? 6 : 7), "\(code.id)")
             #expect(!code.title.isEmpty && code.explanation.hasSuffix("."), "\(code.id)")
             #expect(DiagnosticCode(id: code.id) == code)
         }

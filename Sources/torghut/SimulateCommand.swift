@@ -1,0 +1,101 @@
+import ArgumentParser
+import Runtime
+import Simulator
+import SpecCompiler
+import SpecModel
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scenarios through the compiled plan in the deterministic simulator.",
+        discussion: """
+            Compiles the spec tree, then runs each selected Scenario (all of them without --scenario): its market \
+            (a seeded generator or dataset files) through the TA pipeline, every signal through the plan, every \
+            decision through the torghut execution and cost models. With --out, writes DIR/<scenario>/events.jsonl \
+            and metrics.json, byte-identical across runs. Exit 1 when a gate fails. See docs/simulation.md.
+            """)
+
+    @Argument(help: "Spec tree (directories or files).")
+    var paths: [String] = ["specs"]
+
+    @Option(help: "Scenario name (metadata.name) to run; repeatable. Default: every scenario in the tree.")
+    var scenario: [String] = []
+
+    @Option(help: "Override the generator seed of the selected scenarios.")
+    var seed: UInt64?
+
+    @Option(help: "Write each scenario's outputs to OUT/<scenario>/.")
+    var out: String?
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() throws {
+        let selection = try ScenarioSelection(paths: self.paths, names: self.scenario, format: self.outputOptions.format)
+        var diagnostics: [Diagnostic] = []
+        var lines: [String] = []
+        for (document, var run) in selection.runs {
+            if let seed = self.seed, case .generator(var settings) = run.source {
+                settings.seed = seed
+                run.source = .generator(settings)
+            }
+            let directory = self.out.map { FileSystem.join($0, run.name) }
+            let result = try ScenarioRunner.run(run, plan: selection.plan, outputDirectory: directory)
+            let m = result.metrics
+            lines.append(
+                "\(run.name): \(m.signals) signals, \(m.decisions) decisions, \(m.fills) fills, net PnL \(m.netPnL) USD "
+                    + "(costs \(m.costs)), events \(result.eventsHash) (\(result.eventCount)), metrics \(result.metricsHash)"
+                    + (directory.map { " → \($0)" } ?? ""))
+            for failure in result.failedGates {
+                diagnostics.append(Diagnostic(.gateFailed, "scenario \(run.name): gate \(failure)", at: document.span))
+            }
+        }
+        let failed = diagnostics.count
+        let report = DiagnosticReport(
+            diagnostics: diagnostics, sources: selection.tree.sources,
+            summary: [("scenarios", selection.runs.count), ("failed_gates", failed)],
+            summaryLine: lines.joined(separator: "\n") + "\n"
+                + (failed == 0
+                    ? "simulated \(plural(selection.runs.count, "scenario")), every gate passed"
+                    : "simulated \(plural(selection.runs.count, "scenario")), \(plural(failed, "gate")) failed"))
+        try report.print(self.outputOptions.format)
+        if failed > 0 { throw ExitCode.checkFailed }
+    }
+}
+
+/// The compiled plan and the resolved scenarios of a spec tree; prints diagnostics and exits 2 when unusable.
+struct ScenarioSelection {
+    var tree: SpecTree
+    var plan: ExecutionPlan
+    var runs: [(document: SpecDocument, run: ScenarioRun)] = []
+
+    init(paths: [String], names: [String], format: DiagnosticFormat) throws {
+        let pipeline = SpecPipeline(paths: paths)
+        self.plan = try pipeline.requireCompiled().plan
+        self.tree = pipeline.tree
+        let scenarios = self.tree.documents(of: .scenario).sorted { $0.name.rawValue.utf8Precedes($1.name.rawValue) }
+        var problems: [Diagnostic] = []
+        for name in names where !scenarios.contains(where: { $0.name.rawValue == name }) {
+            let known = scenarios.map(\.name.rawValue).joined(separator: ", ")
+            problems.append(
+                Diagnostic(
+                    .scenarioNotFound, "no scenario named '\(name)' in \(paths.joined(separator: " "))",
+                    at: .file(paths.first ?? "specs"), notes: ["scenarios: \(known.isEmpty ? "none" : known)"]))
+        }
+        for document in scenarios where names.isEmpty || names.contains(document.name.rawValue) {
+            switch ScenarioResolver.resolve(document, in: self.tree) {
+            case .success(let run): self.runs.append((document, run))
+            case .failure(let diagnostic): problems.append(diagnostic)
+            }
+        }
+        if self.runs.isEmpty && problems.isEmpty {
+            problems.append(
+                Diagnostic(.scenarioNotFound, "the spec tree has no Scenario documents", at: .file(paths.first ?? "specs")))
+        }
+        guard problems.isEmpty else {
+            try DiagnosticReport(
+                diagnostics: problems, sources: self.tree.sources, summary: [("errors", problems.count)],
+                summaryLine: "not simulated: \(plural(problems.count, "error"))"
+            ).print(format)
+            throw ExitCode.invalidInput
+        }
+    }
+}

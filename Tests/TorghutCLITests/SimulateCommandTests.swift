@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// `torghut simulate` and `torghut golden` as users and CI run them.
+@Suite(.serialized) struct SimulateCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A copy of the bundled specs to edit.
+    func specsCopy(in directory: URL) throws -> URL {
+        let copy = directory.appendingPathComponent("specs")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("specs"), to: copy)
+        return copy
+    }
+
+    func edit(_ file: URL, _ old: String, _ new: String) throws {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains(old), "fixture drifted: \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    @Test func twoProcessesWriteIdenticalOutputFolders() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a").path
+        let second = directory.appendingPathComponent("b").path
+        let a = try CLI.run(["simulate", "specs", "--out", first])
+        let b = try CLI.run(["simulate", "specs", "--out", second])
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.stdout.hasSuffix("simulated 2 scenarios, every gate passed\n"))
+        for scenario in ["mean-reverting-day", "trend-day"] {
+            for file in ["events.jsonl", "metrics.json"] {
+                let left = FileManager.default.contents(atPath: "\(first)/\(scenario)/\(file)")
+                #expect(left != nil && left == FileManager.default.contents(atPath: "\(second)/\(scenario)/\(file)"),
+                        "\(scenario)/\(file)")
+            }
+        }
+    }
+
+    @Test func goldenVerifyPassesOnTheBundledSpecs() throws {
+        let result = try CLI.run(["golden", "verify"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == "golden: 2 scenarios verified\n")
+    }
+
+    @Test func aThresholdEditFailsVerifyAndNamesTheStrategy() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specs = try self.specsCopy(in: directory)
+        try self.edit(
+            specs.appendingPathComponent("strategies/breakout-continuation-long.yaml"), "max_hold_seconds: 900",
+            "max_hold_seconds: 600")
+        let golden = CLI.root.appendingPathComponent("Tests/Golden").path
+        let result = try CLI.run(["golden", "verify", specs.path, "--golden-dir", golden])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error[GOLD002]: scenario trend-day no longer reproduces its golden file"))
+        #expect(result.stdout.contains("= note: strategy breakout_continuation_long_v1@research: decisions changed (2 → 3)"))
+        #expect(result.stdout.contains("= note:   - 2026-03-06T15:24:41Z MSFT sell exit 739 @ 442.68 (max_hold)"))
+        #expect(result.stdout.hasSuffix("golden: 1 of 2 scenarios failed\n"))
+    }
+
+    @Test func aMissingGoldenFailsAndUpdateWritesIt() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let goldens = directory.appendingPathComponent("golden").path
+        let missing = try CLI.run(["golden", "verify", "specs", "--golden-dir", goldens])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("error[GOLD001]: scenario trend-day has no golden file"))
+        let update = try CLI.run(["golden", "update", "specs", "--golden-dir", goldens])
+        #expect(update.status == 0 && update.stdout.hasSuffix("golden: 2 scenarios, 2 updated\n"))
+        #expect(try CLI.run(["golden", "verify", "specs", "--golden-dir", goldens]).status == 0)
+        // The files written equal the committed ones.
+        #expect(FileManager.default.contents(atPath: goldens + "/trend-day.golden")
+                == FileManager.default.contents(atPath: CLI.root.appendingPathComponent("Tests/Golden/trend-day.golden").path))
+        try "scenario trend-day\nnonsense\n".write(toFile: goldens + "/trend-day.golden", atomically: true, encoding: .utf8)
+        let malformed = try CLI.run(["golden", "verify", "specs", "--golden-dir", goldens])
+        #expect(malformed.status == 2 && malformed.stdout.contains("trend-day.golden:2:1: error[GOLD003]"))
+    }
+
+    @Test func aDateWithoutASessionIsReportedAtTheSpec() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specs = try self.specsCopy(in: directory)
+        let file = specs.appendingPathComponent("scenarios/trend-day.yaml")
+        try self.edit(file, "date: 2026-03-06 ", "date: 2026-11-26 ")  // Thanksgiving
+        let result = try CLI.run(["simulate", specs.path, "--scenario", "trend-day"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains(
+            "trend-day.yaml:13:11: error[SIM001]: 2026-11-26 has no New York session (weekend or exchange holiday"))
+        try self.edit(file, "date: 2026-11-26 ", "date: 2026-11-27 ")  // half day: closes at 13:00
+        try self.edit(file, "start_minutes_after_open: 0 ", "start_minutes_after_open: 200 ")
+        let late = try CLI.run(["simulate", specs.path, "--scenario", "trend-day"])
+        #expect(late.status == 2)
+        #expect(late.stdout.contains("error[SIM001]: the window ends 50 minutes after the early close of 2026-11-27"))
+    }
+
+    @Test func aFailedGateExitsOneWithTheValue() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specs = try self.specsCopy(in: directory)
+        try self.edit(
+            specs.appendingPathComponent("scenarios/trend-day.yaml"), "{metric: orders, max: 500}",
+            "{metric: orders, max: 1}")
+        let result = try CLI.run(["simulate", specs.path, "--scenario", "trend-day"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error[SIM003]: scenario trend-day: gate orders = 2.0 > max 1.0"))
+        #expect(result.stdout.hasSuffix("simulated 1 scenario, 1 gate failed\n"))
+        let unknown = try CLI.run(["simulate", specs.path, "--scenario", "nope"])
+        #expect(unknown.status == 2 && unknown.stdout.contains("error[SIM002]: no scenario named 'nope'"))
+        #expect(unknown.stdout.contains("= note: scenarios: mean-reverting-day, trend-day"))
+    }
+}
