@@ -42,6 +42,32 @@ import Testing
         #expect(result.decisions.map(\.strategy) == ["intraday_tsmom_v1@prod"])
     }
 
+    /// Raw market data, the same signals as JSON lines, and the same signals as a binary dataset drive identical runs.
+    @Test func everyFileKindOfOneMarketGivesTheSameRun() throws {
+        let directory = "/tmp/torghut-scenario-files-\(UInt64.random(in: 0...UInt64.max))"
+        try FileSystem.makeDirectories(directory).get()
+        let raw = [TestPaths.fixture("ta/trades.jsonl"), TestPaths.fixture("ta/bars.csv")]
+        var signals: [SignalRecord] = []
+        _ = TechnicalAnalysisJob(inputs: raw, configuration: TechnicalAnalysisConfiguration()).run { signals.append($0) }
+        let jsonLines = FileSystem.join(directory, "signals.jsonl")
+        try FileSystem.write(jsonLines, signals.flatMap { SignalJSONEncoder.encode($0) + [UInt8(ascii: "\n")] }).get()
+        let dataset = FileSystem.join(directory, "signals.tgds")
+        try FileSystem.write(dataset, try SignalDatasetWriter.encode(signals, rowsPerBlock: 100)).get()
+        defer { [jsonLines, dataset].forEach(FileSystem.remove) }
+
+        let plan = try Self.plan()
+        func run(_ paths: [String]) throws -> ScenarioResult {
+            try ScenarioRunner.run(
+                ScenarioRun(name: "files", source: .files(paths), settings: SimulationSettings(startingCash: Decimal(100_000))),
+                plan: plan)
+        }
+        let fromRaw = try run(raw)
+        #expect(fromRaw.metrics.signals == 1577 && fromRaw.metrics.decisions > 0)
+        #expect(try run([jsonLines]).eventsHash == fromRaw.eventsHash)
+        #expect(try run([dataset]).eventsHash == fromRaw.eventsHash)
+        #expect(throws: SimulationError.self) { try run([dataset, raw[0]]) }
+    }
+
     @Test func gatesFailWithTheValuesCompared() throws {
         let result = try ScenarioRunner.run(
             Self.scenario(gates: [

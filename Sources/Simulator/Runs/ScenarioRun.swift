@@ -141,6 +141,55 @@ public enum SignalSource {
             pipeline.finish(into: &signals)
             for signal in signals { try body(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
         case .files(let paths):
+            try Self.files(paths, ta: ta, body)
+        }
+    }
+
+    /// Binary datasets are replayed as they are; `ta.signals` JSON lines are merged by event time; market data goes
+    /// through the TA pipeline. The files of one source must all be of one kind.
+    static func files(
+        _ paths: [String], ta: TechnicalAnalysisConfiguration, _ body: (SignalRecord) throws -> Void
+    ) throws {
+        var datasets: [SignalDatasetReader] = []
+        var kinds: Set<String> = []
+        for path in paths {
+            do {
+                datasets.append(try SignalDatasetReader(path: path))
+                kinds.insert("binary dataset")
+            } catch where error.kind == .badMagic {
+                switch DatasetInputKind.detect(path: path) {
+                case .success(.signals): kinds.insert("ta.signals rows")
+                case .success(.marketData): kinds.insert("market data")
+                case .failure(let failure): throw SimulationError("\(failure.path): \(failure.reason)")
+                }
+            } catch {
+                throw SimulationError("\(error.location): \(error.message)")
+            }
+        }
+        guard kinds.count <= 1 else {
+            throw SimulationError(
+                "a scenario's files must be of one kind, found \(kinds.sorted().joined(separator: " and "))")
+        }
+        switch kinds.first {
+        case "binary dataset":
+            var records: [SignalRecord] = []
+            for var reader in datasets {
+                do {
+                    while try reader.nextBlock(into: &records) {
+                        for record in records { try body(record) }
+                    }
+                } catch let error as DatasetError {
+                    throw SimulationError("\(error.location): \(error.message)")
+                }
+            }
+        case "ta.signals rows":
+            let report = try SignalFilesJob(inputs: paths).run { try body($0) }
+            if report.errorCount > 0 {
+                throw SimulationError(
+                    "the scenario's signal files have \(report.errorCount) errors; run `torghut dataset convert` on "
+                        + "them to see them")
+            }
+        default:
             let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { try body($0) }
             if report.errorCount > 0 {
                 throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
