@@ -117,6 +117,13 @@ extension JSONWriter {
 // MARK: - Scalars
 
 extension JSONWriter {
+    /// Appends one scalar exactly as `canonical` writes it, for hand-assembled lines on hot paths (whose callers
+    /// must keep keys in canonical order themselves; tests compare such lines with `canonical`).
+    /// - Precondition: `value` is not an array or object.
+    public static func appendScalar(_ value: JSONValue, to bytes: inout [UInt8]) throws(JSONWriterError) {
+        try writeScalar(value, to: &bytes)
+    }
+
     private static func writeScalar(_ value: JSONValue, to bytes: inout [UInt8]) throws(JSONWriterError) {
         switch value {
         case .null:

@@ -74,6 +74,19 @@ import Testing
         #expect(reverting.identity)
     }
 
+    @Test func theSignalLineFastPathEqualsTheCanonicalWriter() throws {
+        var signals = Self.signals(.meanRevertingDay, seed: 3, minutes: 5)
+        var odd = signals[0]
+        odd.symbol = "Q\"\\\u{01}é"
+        odd.close = nil
+        signals.append(odd)
+        for (index, signal) in signals.enumerated() {
+            var fast: [UInt8] = []
+            SimulationEvent.appendSignalLine(signal, number: index + 1, to: &fast)
+            #expect(fast == (try JSONWriter.canonical(SimulationEvent.signal(signal).json(number: index + 1))))
+        }
+    }
+
     @Test func portfolioAccounting() throws {
         let nvda = Symbol("NVDA")!
         var portfolio = Portfolio(cash: Decimal(10_000))

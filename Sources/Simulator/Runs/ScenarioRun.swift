@@ -79,8 +79,14 @@ public enum ScenarioRunner {
             writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
         }
         var decisions: [String: [String]] = [:]
+        var line: [UInt8] = []
         let sink = { (number: Int, event: SimulationEvent) throws in
-            var line = try JSONWriter.canonical(event.json(number: number))
+            line.removeAll(keepingCapacity: true)
+            if case .signal(let signal) = event {
+                SimulationEvent.appendSignalLine(signal, number: number, to: &line)
+            } else {
+                line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
+            }
             line.append(UInt8(ascii: "\n"))
             hasher.update(line)
             try writer?.write(line)

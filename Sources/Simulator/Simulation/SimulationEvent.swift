@@ -74,6 +74,26 @@ public enum SimulationEvent: Sendable, Hashable {
         return .object(object)
     }
 
+    /// Appends the canonical line of a `signal` event (what `JSONWriter.canonical(json(number:))` gives, without
+    /// building the object: signal events are most of a run's events). Keys in canonical order: close, kind, n, seq,
+    /// symbol, timeframe, ts.
+    public static func appendSignalLine(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: #"{"close":"#.utf8)
+        let close: JSONValue = signal.close.flatMap(PlanRunner.decimalValue).map { .decimal($0) } ?? .null
+        try? JSONWriter.appendScalar(close, to: &bytes)
+        bytes.append(contentsOf: #","kind":"signal","n":"#.utf8)
+        try? JSONWriter.appendScalar(.integer(Int64(number)), to: &bytes)
+        bytes.append(contentsOf: #","seq":"#.utf8)
+        try? JSONWriter.appendScalar(.integer(signal.seq), to: &bytes)
+        bytes.append(contentsOf: #","symbol":"#.utf8)
+        try? JSONWriter.appendScalar(.string(signal.symbol), to: &bytes)
+        bytes.append(contentsOf: #","timeframe":"#.utf8)
+        try? JSONWriter.appendScalar(.string(signal.timeframe.rawValue), to: &bytes)
+        bytes.append(contentsOf: #","ts":"#.utf8)
+        try? JSONWriter.appendScalar(.string(Timestamp.format(signal.eventTime)), to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
     /// A double reported as an exact decimal rounded to 10⁻⁶ (never a raw double in hashed output).
     static func rounded(_ value: Double) -> JSONValue {
         guard let decimal = PlanRunner.decimalValue((value * 1_000_000).rounded() / 1_000_000) else { return .null }
