@@ -56,6 +56,55 @@ struct FileDiagnostics {
     }
 }
 
+extension FileDiagnostics {
+    /// Records why reading a file stopped early.
+    mutating func stopped(_ failure: LineReader.Failure, path: String) {
+        switch failure {
+        case .io(let failure):
+            self.fail(failure.reason, code: .unreadableInput, path: path, line: nil)
+        case .lineTooLong(let line):
+            self.fail("line longer than 1 MiB; reading of this file stopped", code: .recordTooLong, path: path, line: line)
+        }
+    }
+}
+
+extension LineReader {
+    enum RecordRead {
+        case record
+        case end
+        case stopped(LineReader.Failure)
+    }
+
+    /// Feeds lines to `decode` until it reports a record (true), the file ends, or reading fails.
+    func nextRecord(_ decode: (UnsafeBufferPointer<UInt8>) -> Bool) -> RecordRead {
+        while true {
+            do {
+                guard let decoded = try self.next({ (line) throws(LineReader.Failure) -> Bool in decode(line) }) else {
+                    return .end
+                }
+                if decoded { return .record }
+            } catch {
+                return .stopped(error)
+            }
+        }
+    }
+}
+
+/// The index of the input whose next record is earliest (the first on ties), nil when all are exhausted: the k-way
+/// merge of every multi-file reader.
+func earliestInput<Input>(_ inputs: [Input], time: (Input) -> Int64?) -> Int? {
+    var best: Int?
+    var bestTime = Int64.max
+    for (index, input) in inputs.enumerated() {
+        guard let candidate = time(input) else { continue }
+        if best == nil || candidate < bestTime {
+            best = index
+            bestTime = candidate
+        }
+    }
+    return best
+}
+
 /// One market-data input read record by record: JSON lines (ingest envelopes or Alpaca messages) or, for a `.csv`
 /// path, 1-minute bars. Bad records are reported and skipped so every problem of the file is listed in one run.
 final class MarketDataFile {
@@ -89,26 +138,16 @@ final class MarketDataFile {
     @discardableResult
     func advance(symbols: inout SymbolTable) -> Bool {
         self.head = nil
-        while self.head == nil {
-            do {
-                let more = try self.reader.next { (line) throws(LineReader.Failure) -> Bool in
-                    self.decode(line, symbols: &symbols)
-                    return true
-                }
-                if more == nil { return false }
-            } catch {
-                switch error {
-                case .io(let failure):
-                    self.diagnostics.fail(failure.reason, code: .unreadableInput, path: self.path, line: nil)
-                case .lineTooLong(let line):
-                    self.diagnostics.fail(
-                        "line longer than 1 MiB; reading of this file stopped", code: .recordTooLong, path: self.path,
-                        line: line)
-                }
-                return false
-            }
+        switch self.reader.nextRecord({ line in
+            self.decode(line, symbols: &symbols)
+            return self.head != nil
+        }) {
+        case .record: return true
+        case .end: return false
+        case .stopped(let failure):
+            self.diagnostics.stopped(failure, path: self.path)
+            return false
         }
-        return true
     }
 
     private func decode(_ raw: UnsafeBufferPointer<UInt8>, symbols: inout SymbolTable) {

@@ -91,7 +91,7 @@ public struct SignalFilesJob {
                 report.diagnostics.append(Diagnostic(.unreadableInput, "cannot read: \(error.reason)", at: .file(path)))
             }
         }
-        while let next = Self.earliest(files) {
+        while let next = earliestInput(files, time: { $0.head?.eventTime }) {
             let file = files[next]
             if report.errorCount + files.reduce(0, { $0 + $1.diagnostics.errorCount }) == 0 {
                 try emit(file.head!)
@@ -107,20 +107,6 @@ public struct SignalFilesJob {
         }
         if report.errorCount > 0 { report.signals = 0 }
         return report
-    }
-
-    /// The file whose next record is earliest (first file on ties).
-    private static func earliest(_ files: [SignalRowsFile]) -> Int? {
-        var best: Int?
-        var bestTime = Int64.max
-        for (index, file) in files.enumerated() {
-            guard let head = file.head else { continue }
-            if best == nil || head.eventTime < bestTime {
-                best = index
-                bestTime = head.eventTime
-            }
-        }
-        return best
     }
 }
 
@@ -149,24 +135,11 @@ final class SignalRowsFile {
     /// Reads up to the next good record (into `head`).
     func advance() {
         self.head = nil
-        while self.head == nil {
-            do {
-                let more = try self.reader.next { (line) throws(LineReader.Failure) -> Bool in
-                    self.decode(line)
-                    return true
-                }
-                if more == nil { return }
-            } catch {
-                switch error {
-                case .io(let failure):
-                    self.diagnostics.fail(failure.reason, code: .unreadableInput, path: self.path, line: nil)
-                case .lineTooLong(let line):
-                    self.diagnostics.fail(
-                        "line longer than 1 MiB; reading of this file stopped", code: .recordTooLong, path: self.path,
-                        line: line)
-                }
-                return
-            }
+        if case .stopped(let failure) = self.reader.nextRecord({ line in
+            self.decode(line)
+            return self.head != nil
+        }) {
+            self.diagnostics.stopped(failure, path: self.path)
         }
     }
 

@@ -46,7 +46,7 @@ public struct TechnicalAnalysisJob {
             }
         }
         var signals: [TechnicalSignal] = []
-        while let next = Self.earliest(files) {
+        while let next = earliestInput(files, time: { $0.head?.eventTime }) {
             let file = files[next]
             pipeline.process(file.head!, into: &signals)
             file.advance(symbols: &pipeline.symbols)
@@ -73,19 +73,5 @@ public struct TechnicalAnalysisJob {
         }
         report.signals += signals.count
         signals.removeAll(keepingCapacity: true)
-    }
-
-    /// The file whose next record is earliest (first file on ties).
-    private static func earliest(_ files: [MarketDataFile]) -> Int? {
-        var best: Int?
-        var bestTime = Int64.max
-        for (index, file) in files.enumerated() {
-            guard let head = file.head else { continue }
-            if best == nil || head.eventTime < bestTime {
-                best = index
-                bestTime = head.eventTime
-            }
-        }
-        return best
     }
 }
