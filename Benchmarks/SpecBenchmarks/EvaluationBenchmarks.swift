@@ -1,5 +1,7 @@
 // Strategy evaluation: the bundled plan (every enabled strategy) over a fixed stream of 1,000 signals for 4 symbols. Baseline: the feature
 // extraction alone over the same stream, so the ratio isolates the rule evaluation (RuleProgram + StrategyBook).
+// evaluation/2 includes building the runner (compiling the plan's strategies) and the `[StrategyResult]` API;
+// evaluation/3 is the per-signal path the simulator should use: a copy of a built runner and `process(into:)`.
 
 import Benchmark
 import Runtime
@@ -32,14 +34,15 @@ func registerEvaluationBenchmarks() {
                 volRealized: .init(w60s: next() * 0.0004), close: 100 + next() * 5))
     }
 
+    let sortedSymbols = symbols.sorted()
+    let symbolIDs = records.map { sortedSymbols.firstIndex(of: $0.symbol)! }
     Benchmark("evaluation/1 FeatureExtractor.update x1000 signals (baseline)", configuration: baselineConfiguration()) {
         benchmark in
         for _ in benchmark.scaledIterations {
-            var extractor = FeatureExtractor(symbols: symbols.sorted())
+            var extractor = FeatureExtractor(symbols: sortedSymbols)
             var vector = FeatureVector()
-            for record in records {
-                extractor.update(symbol: symbols.sorted().firstIndex(of: record.symbol)!, signal: record, session: nil,
-                                 into: &vector)
+            for (record, id) in zip(records, symbolIDs) {
+                extractor.update(symbol: id, signal: record, session: nil, into: &vector)
             }
             blackHole(vector)
         }
@@ -50,6 +53,20 @@ func registerEvaluationBenchmarks() {
             var runner = try! PlanRunner(plan: plan)
             var decisions = 0
             for record in records { decisions += runner.process(record, equity: Decimal(100_000)).decisions.count }
+            blackHole(decisions)
+        }
+    }
+
+    let template = try! PlanRunner(plan: plan)
+    Benchmark("evaluation/3 PlanRunner.process(into:) x1000 signals (built runner, reused result buffer)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var runner = template
+            var results = SignalEvaluations()
+            var decisions = 0
+            for record in records {
+                runner.process(record, equity: Decimal(100_000), into: &results)
+                for entry in results.entries where entry.decision != nil { decisions += 1 }
+            }
             blackHole(decisions)
         }
     }

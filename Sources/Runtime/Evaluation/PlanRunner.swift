@@ -10,7 +10,19 @@ public struct PlanRunner: Sendable {
     private var nativeFeatures: FeatureExtractor
     private var parityFeatures: FeatureExtractor
     private var vector = FeatureVector()
-    private var symbolIDs: [String: Int] = [:]
+    private var parityVector = FeatureVector()
+    private var symbolIDs = SymbolIndex()
+    /// Per symbol id: the name as a validated `Symbol` (nil when it is not a valid ticker), checked once.
+    private var symbols: [Symbol?] = []
+    /// Per symbol id, per book (`id * books.count + book`): the book is enabled and trades the symbol. Replaces a
+    /// `Set<Symbol>` lookup (a string hash) per book and signal.
+    private var trades: [Bool] = []
+    /// Per book: whether it reads prices the way Torghut did (session VWAP first).
+    private let parity: [Bool]
+    /// Whether an enabled book reads the parity features: only then are they computed (disabled books never read them).
+    private let needsParity: Bool
+    /// Reused by the `[StrategyResult]` form of `process`.
+    private var scratch = SignalEvaluations()
 
     public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(RuleProgram.ResolutionError) {
         self.books = try plan.strategies.map { (strategy) throws(RuleProgram.ResolutionError) in
@@ -22,12 +34,10 @@ public struct PlanRunner: Sendable {
         let sorted = names.sorted { $0.utf8Precedes($1) }
         self.nativeFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .close))
         self.parityFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .torghutParity))
-        for (index, name) in sorted.enumerated() { self.symbolIDs[name] = index }
         self.parity = plan.strategies.map { $0.parity == "torghut" }
+        self.needsParity = zip(plan.strategies, self.parity).contains { $0.enabled && $1 }
+        for name in sorted { self.intern(name) }
     }
-
-    /// Per book: whether it reads prices the way Torghut did (session VWAP first).
-    private let parity: [Bool]
 
     /// One strategy's evaluation of one signal: its decision, if any, and the trace of every rule it tried.
     public struct StrategyResult: Sendable, Hashable {
@@ -39,43 +49,74 @@ public struct PlanRunner: Sendable {
     public mutating func process(_ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1))
         -> [StrategyResult]
     {
-        let symbolID: Int
-        if let known = self.symbolIDs[signal.symbol] {
-            symbolID = known
-        } else {
-            // A symbol outside every universe still feeds cross-sections deterministically (arrival order).
-            symbolID = self.nativeFeatures.addSymbol(signal.symbol)
-            _ = self.parityFeatures.addSymbol(signal.symbol)
-            self.symbolIDs[signal.symbol] = symbolID
-        }
+        var results = SignalEvaluations()
+        swap(&results, &self.scratch)
+        defer { swap(&results, &self.scratch) }
+        self.process(signal, equity: equity, stepShares: stepShares, into: &results)
+        return results.results
+    }
+
+    /// `process(_:equity:stepShares:)` into `results` (emptied first; reuse one across signals): allocation-free for a
+    /// known symbol once the buffers are warm, unless a strategy decides.
+    public mutating func process(
+        _ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1), into results: inout SignalEvaluations
+    ) {
+        results.removeAll()
+        let symbolID = self.symbolID(signal.symbol)
         let session = self.calendar.session(containing: signal.eventTime)
+        self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
         // Parity strategies see Torghut's session: rule clock, session context and per-session counters on its
         // fixed clock.
-        let torghutSession = Self.torghutSession(containing: signal.eventTime)
-        var parityVector = FeatureVector()
-        self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
-        let needsParity = self.parity.contains(true)
-        if needsParity {
-            self.parityFeatures.update(symbol: symbolID, signal: signal, session: torghutSession, into: &parityVector)
+        var torghutSession: TradingSession? = nil
+        if self.needsParity {
+            torghutSession = Self.torghutSession(containing: signal.eventTime)
+            self.parityFeatures.update(
+                symbol: symbolID, signal: signal, session: torghutSession, into: &self.parityVector)
         }
-        guard let symbol = Symbol(signal.symbol) else { return [] }
+        guard let symbol = self.symbols[symbolID] else { return }
         let clock = Self.clock(session, at: signal.eventTime)
-        let parityClock = Self.clock(torghutSession, at: signal.eventTime)
-        var results: [StrategyResult] = []
-        for index in self.books.indices {
-            let strategy = self.books[index].strategy
-            guard strategy.enabled, strategy.timeframe == signal.timeframe.rawValue, strategy.symbols.contains(symbol)
-            else { continue }
-            let features = self.parity[index] ? parityVector : self.vector
-            let strategyClock = self.parity[index] ? parityClock : clock
-            guard let price = features[.price].flatMap(Self.decimal), price > .zero else { continue }
+        let parityClock = self.needsParity ? Self.clock(torghutSession, at: signal.eventTime) : clock
+        // Each vector's price as a decimal, once per signal rather than once per strategy.
+        let price = self.vector[.price].flatMap(Self.decimal)
+        let parityPrice = self.needsParity ? self.parityVector[.price].flatMap(Self.decimal) : nil
+        let bookCount = self.books.count
+        for index in 0..<bookCount where self.trades[symbolID * bookCount + index] {
+            guard self.books[index].strategy.timeframe == signal.timeframe.rawValue else { continue }
+            let parity = self.parity[index]
+            guard let price = parity ? parityPrice : price, price > .zero else { continue }
             let context = SignalContext(
                 symbol: symbol, eventTime: signal.eventTime,
-                session: self.parity[index] ? torghutSession?.date : session?.date, clock: strategyClock,
+                session: parity ? torghutSession?.date : session?.date, clock: parity ? parityClock : clock,
                 sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
-            results.append(StrategyResult(strategy: strategy.id, evaluation: self.books[index].evaluate(features, context)))
+            let outcomeStart = results.allOutcomes.count
+            let decision = self.books[index].evaluate(
+                parity ? self.parityVector : self.vector, context, outcomes: &results.allOutcomes)
+            results.append(strategy: self.books[index].strategy.id, decision: decision, outcomeStart: outcomeStart)
         }
-        return results
+    }
+
+    /// The dense id of `name`; an unknown name is added.
+    private mutating func symbolID(_ name: String) -> Int {
+        self.symbolIDs.id(of: name) ?? self.addSymbol(name)
+    }
+
+    /// A symbol outside every universe still feeds cross-sections deterministically (arrival order).
+    private mutating func addSymbol(_ name: String) -> Int {
+        let id = self.nativeFeatures.addSymbol(name)
+        _ = self.parityFeatures.addSymbol(name)
+        self.intern(name)
+        return id
+    }
+
+    /// Registers the next symbol id for `name` with its per-book eligibility.
+    private mutating func intern(_ name: String) {
+        let id = self.symbolIDs.insert(name)
+        assert(id == self.symbols.count)
+        let symbol = Symbol(name)
+        self.symbols.append(symbol)
+        for book in self.books {
+            self.trades.append(symbol.map { book.strategy.enabled && book.strategy.symbols.contains($0) } ?? false)
+        }
     }
 
     /// Records a fill for the strategy that decided it, counted in the session of the fill's time.

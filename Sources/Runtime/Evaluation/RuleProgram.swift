@@ -132,22 +132,53 @@ public struct EvaluationContext: Sendable {
     }
 }
 
-/// Evaluates a `RuleProgram` for one signal; results are memoised until `reset`. Not thread-safe: one per book.
-public struct ProgramEvaluation {
-    private enum Cached {
-        case empty
+/// Memo storage for `ProgramEvaluation`, reusable across signals: a slot per operation is valid only when its stamp
+/// equals the current generation, so starting the next signal is one increment, not a clear or an allocation.
+struct ProgramMemo: Sendable {
+    enum Cached: Sendable {
         case number(NumberValue)
         case truth(Truth)
     }
 
+    fileprivate var values: [Cached] = []
+    fileprivate var stamps: [UInt32] = []
+    fileprivate var generation: UInt32 = 0
+
+    init() {}
+
+    init(count: Int) { self.reset(count: count) }
+
+    /// Invalidates every slot and makes room for `count` operations (allocates only when growing).
+    mutating func reset(count: Int) {
+        if self.values.count < count {
+            self.values.append(contentsOf: repeatElement(.truth(.unknown), count: count - self.values.count))
+            self.stamps.append(contentsOf: repeatElement(0, count: count - self.stamps.count))
+        }
+        self.generation &+= 1
+        if self.generation == 0 {
+            // Wrapped after 2³² signals: stale stamps could look current again.
+            for index in self.stamps.indices { self.stamps[index] = 0 }
+            self.generation = 1
+        }
+    }
+}
+
+/// Evaluates a `RuleProgram` for one signal; results are memoised until `reset`. Not thread-safe: one per book.
+public struct ProgramEvaluation {
     private let program: RuleProgram
-    private var cache: [Cached]
+    private(set) var memo: ProgramMemo
     public var features: FeatureVector
     public var context: EvaluationContext
 
     public init(_ program: RuleProgram, features: FeatureVector, context: EvaluationContext) {
+        self.init(program, features: features, context: context, memo: ProgramMemo())
+    }
+
+    /// Reuses `memo` (taken from the previous evaluation with `memo`), so a warm evaluation does not allocate.
+    init(_ program: RuleProgram, features: FeatureVector, context: EvaluationContext, memo: ProgramMemo) {
         self.program = program
-        self.cache = Array(repeating: .empty, count: program.operations.count)
+        self.memo = memo
+        self.memo.reset(count: program.operations.count)
         self.features = features
         self.context = context
     }
@@ -158,36 +189,55 @@ public struct ProgramEvaluation {
     }
 
     public mutating func truth(at index: Int) -> Truth {
-        if case .truth(let value) = self.cache[index] { return value }
+        if self.memo.stamps[index] == self.memo.generation, case .truth(let value) = self.memo.values[index] {
+            return value
+        }
         let value = self.computeTruth(index)
-        self.cache[index] = .truth(value)
+        self.memo.values[index] = .truth(value)
+        self.memo.stamps[index] = self.memo.generation
         return value
     }
 
     public mutating func number(at index: Int) -> NumberValue {
-        if case .number(let value) = self.cache[index] { return value }
+        if self.memo.stamps[index] == self.memo.generation, case .number(let value) = self.memo.values[index] {
+            return value
+        }
         let value = self.computeNumber(index)
-        self.cache[index] = .number(value)
+        self.memo.values[index] = .number(value)
+        self.memo.stamps[index] = self.memo.generation
         return value
     }
 
-    private mutating func combine(_ indices: [Int], _ body: ([Double]) -> Double?) -> NumberValue {
-        var numbers: [Double] = []
-        numbers.reserveCapacity(indices.count)
-        var optionalMissing = false
-        for index in indices {
-            switch self.number(at: index) {
-            case .value(let number): numbers.append(number)
-            case .missing: return .missing
-            case .missingOptional: optionalMissing = true
-            }
+    /// Operands read left to right, as a number operation sees them: the first required operand that is missing
+    /// decides, and later ones are not read; an optional missing one makes the result optional-missing. Reading
+    /// operands one by one instead of collecting them keeps evaluation free of allocations.
+    private struct Operands {
+        var failure: NumberValue? = nil
+
+        var stopped: Bool { self.failure == .missing }
+
+        /// The result: the failure when an operand was missing, else `value` when it is finite, else missing.
+        func result(_ value: Double?) -> NumberValue {
+            if let failure = self.failure { return failure }
+            guard let value, value.isFinite else { return .missing }
+            return .value(value)
         }
-        if optionalMissing { return .missingOptional }
-        guard let result = body(numbers), result.isFinite else { return .missing }
-        return .value(result)
+    }
+
+    /// The value of operand `index` (0 when it has none; `operands` then records why).
+    @inline(__always)
+    private mutating func read(_ index: Int, _ operands: inout Operands) -> Double {
+        guard !operands.stopped else { return 0 }
+        switch self.number(at: index) {
+        case .value(let number): return number
+        case .missing: operands.failure = .missing
+        case .missingOptional: operands.failure = .missingOptional
+        }
+        return 0
     }
 
     private mutating func computeNumber(_ index: Int) -> NumberValue {
+        var operands = Operands()
         switch self.program.operations[index] {
         case .constant(let value): return .value(value)
         case .feature(let slot, let optional):
@@ -197,33 +247,47 @@ public struct ProgramEvaluation {
         case .minutesBeforeClose: return self.context.minutesBeforeClose.map(NumberValue.value) ?? .missing
         case .confidence: return self.context.confidence.map(NumberValue.value) ?? .missing
         case .utcMinuteOfDay: return self.context.utcMinuteOfDay.map(NumberValue.value) ?? .missing
-        case .negate(let inner): return self.combine([inner]) { -$0[0] }
+        case .negate(let inner): return operands.result(-self.read(inner, &operands))
         case .arithmetic(let op, let left, let right):
-            return self.combine([left, right]) { values in
-                switch op {
-                case .add: values[0] + values[1]
-                case .subtract: values[0] - values[1]
-                case .multiply: values[0] * values[1]
-                case .divide: values[1] == 0 ? nil : values[0] / values[1]
-                }
+            let a = self.read(left, &operands)
+            let b = self.read(right, &operands)
+            switch op {
+            case .add: return operands.result(a + b)
+            case .subtract: return operands.result(a - b)
+            case .multiply: return operands.result(a * b)
+            case .divide: return operands.result(b == 0 ? nil : a / b)
             }
-        case .minimum(let items): return self.combine(items) { $0.min() }
-        case .maximum(let items): return self.combine(items) { $0.max() }
-        case .absolute(let inner): return self.combine([inner]) { Swift.abs($0[0]) }
+        case .minimum(let items):
+            // Like `Array.min()`: the first of equal values wins.
+            var result = 0.0
+            for (position, item) in items.enumerated() {
+                let value = self.read(item, &operands)
+                if position == 0 || value < result { result = value }
+            }
+            return operands.result(result)
+        case .maximum(let items):
+            var result = 0.0
+            for (position, item) in items.enumerated() {
+                let value = self.read(item, &operands)
+                if position == 0 || result < value { result = value }
+            }
+            return operands.result(result)
+        case .absolute(let inner): return operands.result(Swift.abs(self.read(inner, &operands)))
         case .choose(let condition, let then, let otherwise):
             switch self.truth(at: condition) {
             case .yes: return self.number(at: then)
             case .no: return self.number(at: otherwise)
             case .unknown: return .missing
             }
-        case .decay(let from, let to, let start, let end):
+        case .decay(let fromIndex, let toIndex, let startIndex, let endIndex):
             guard let minute = self.context.minutesAfterOpen else { return .missing }
-            return self.combine([from, to, start, end]) { v in
-                let (from, to, start, end) = (v[0], v[1], v[2], v[3])
-                if minute <= start || end <= start { return from }
-                if minute >= end { return to }
-                return from + (to - from) * (minute - start) / (end - start)
-            }
+            let from = self.read(fromIndex, &operands)
+            let to = self.read(toIndex, &operands)
+            let start = self.read(startIndex, &operands)
+            let end = self.read(endIndex, &operands)
+            if minute <= start || end <= start { return operands.result(from) }
+            if minute >= end { return operands.result(to) }
+            return operands.result(from + (to - from) * (minute - start) / (end - start))
         case .boolean, .comparison, .between, .all, .any, .not, .present:
             return .missing
         }

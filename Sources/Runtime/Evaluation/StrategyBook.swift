@@ -64,6 +64,8 @@ public struct StrategyBook: Sendable {
     /// The summed loss, in bps of entry, of this session's losing exits (exact).
     public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
+    /// Scratch memo for `ProgramEvaluation`, reused by every evaluation of this book.
+    private var memo = ProgramMemo()
 
     public init(_ strategy: CompiledStrategy) {
         self.strategy = strategy
@@ -79,12 +81,28 @@ public struct StrategyBook: Sendable {
     }
 
     public mutating func evaluate(_ features: FeatureVector, _ signal: SignalContext) -> Evaluation {
-        self.rollSession(to: signal.session)
-        var state = self.state(of: signal.symbol)
-        defer { self.states[signal.symbol] = state }
         var outcomes: [RuleOutcome] = []
+        let decision = self.evaluate(features, signal, outcomes: &outcomes)
+        return Evaluation(decision: decision, outcomes: outcomes)
+    }
+
+    /// `evaluate(_:_:)` appending the trace to `outcomes` (a buffer the caller reuses), so a warm evaluation that
+    /// decides nothing does not allocate.
+    public mutating func evaluate(
+        _ features: FeatureVector, _ signal: SignalContext, outcomes: inout [RuleOutcome]
+    ) -> Decision? {
+        self.rollSession(to: signal.session)
+        // One hash of the symbol: read through the index, write back through it.
+        let stateIndex = self.states.index(forKey: signal.symbol)
+        var state = stateIndex.map { self.states.values[$0] } ?? SymbolState()
+        // The memo moves into the evaluation and back, so it stays uniquely referenced (no copy on write).
+        var evaluation = ProgramEvaluation(
+            self.strategy.program, features: features, context: signal.clock, memo: self.takeMemo())
+        defer {
+            if let stateIndex { self.states.values[stateIndex] = state } else { self.states[signal.symbol] = state }
+            self.memo = evaluation.memo
+        }
         let price = signal.sizing.price.doubleValue
-        var evaluation = ProgramEvaluation(self.strategy.program, features: features, context: signal.clock)
 
         if let held = state.held {
             if let best = state.bestPrice {
@@ -94,20 +112,18 @@ public struct StrategyBook: Sendable {
             }
             if let reason = self.overlayExit(held, state, features, signal, &evaluation) {
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: .policy(reason)))
-                let decision = self.decision(
+                return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
                     reasons: [reason], signal)
-                return Evaluation(decision: decision, outcomes: outcomes)
             }
             for rule in self.strategy.exits where rule.direction == held {
                 var result = Self.check(rule, &evaluation)
                 if result == .fired, let blocked = self.signalExitBlock(held, state, signal) { result = .policy(blocked) }
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
                 guard result == .fired else { continue }
-                let decision = self.decision(
+                return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude,
                     confidence: Self.confidence(rule, &evaluation), reasons: rule.reasons, signal)
-                return Evaluation(decision: decision, outcomes: outcomes)
             }
         }
         for rule in self.strategy.entries {
@@ -121,24 +137,36 @@ public struct StrategyBook: Sendable {
             if result == .fired, let held = state.held, let blocked = self.signalExitBlock(held, state, signal) {
                 result = .policy(blocked)
             }
-            let confidence = Self.confidence(rule, &evaluation)
-            let multiplier = result == .fired ? self.notionalMultiplier(confidence, &evaluation) : .zero
-            let quantity = result == .fired ? self.entryQuantity(state, signal.sizing, direction: rule.direction, multiplier: multiplier) : .zero
-            if result == .fired, quantity <= .zero { result = .sizedToZero }
+            // Confidence and sizing only matter for a rule that fired (expressions are pure, so skipping them
+            // otherwise changes nothing but the time spent).
+            var confidence = Decimal.zero
+            var quantity = Decimal.zero
+            if result == .fired {
+                confidence = Self.confidence(rule, &evaluation)
+                let multiplier = self.notionalMultiplier(confidence, &evaluation)
+                quantity = self.entryQuantity(state, signal.sizing, direction: rule.direction, multiplier: multiplier)
+                if quantity <= .zero { result = .sizedToZero }
+            }
             outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
             switch result {
             case .fired: break
             // The rule's conditions held but a policy or sizing stopped it: the signal is spent, and no later rule
             // (the opposite direction) may act on it.
-            case .policy, .sizedToZero: return Evaluation(decision: nil, outcomes: outcomes)
+            case .policy, .sizedToZero: return nil
             default: continue
             }
-            let decision = self.decision(
+            return self.decision(
                 intent: .entry, direction: rule.direction, quantity: quantity, confidence: confidence,
                 reasons: rule.reasons, signal)
-            return Evaluation(decision: decision, outcomes: outcomes)
         }
-        return Evaluation(decision: nil, outcomes: outcomes)
+        return nil
+    }
+
+    /// Moves the reusable memo out of the book (the book keeps an empty one until the evaluation hands it back).
+    private mutating func takeMemo() -> ProgramMemo {
+        var memo = ProgramMemo()
+        swap(&memo, &self.memo)
+        return memo
     }
 
     /// Records an executed order. `reason` is the exit's first reason code (`stop_loss` counts as a stop-loss exit);

@@ -41,7 +41,8 @@ public struct FeatureVector: Sendable {
     @inlinable public func contains(_ id: FeatureID) -> Bool { self.isPresent(slot: id.rawValue) }
 
     /// Stores `value`; a non-finite value is stored as missing and counted in `invalidInputCount`.
-    @inlinable public mutating func set(_ id: FeatureID, _ value: Double) {
+    /// Always inlined: a feature extraction makes dozens of these calls per signal, each a few instructions.
+    @inlinable @inline(__always) public mutating func set(_ id: FeatureID, _ value: Double) {
         let slot = id.rawValue
         if value.isFinite {
             self.values[slot] = value
@@ -53,7 +54,7 @@ public struct FeatureVector: Sendable {
     }
 
     /// Stores `value`, or clears the slot when nil (nil is "absent", not invalid).
-    @inlinable public mutating func set(_ id: FeatureID, _ value: Double?) {
+    @inlinable @inline(__always) public mutating func set(_ id: FeatureID, _ value: Double?) {
         if let value {
             self.set(id, value)
         } else {
