@@ -22,6 +22,17 @@ let package = Package(
             ],
             path: "SpecBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // A long simulation run for memory and end-to-end rate (see README.md).
+        .executableTarget(
+            name: "SimulationSoak",
+            dependencies: [
+                .product(name: "SpecModel", package: "torghut"),
+                .product(name: "SpecCompiler", package: "torghut"),
+                .product(name: "Runtime", package: "torghut"),
+                .product(name: "Simulator", package: "torghut"),
+            ],
+            path: "SimulationSoak"
+        ),
     ]
 )

@@ -36,6 +36,8 @@ public struct Simulation: Sendable {
     private let startingEquity: Decimal
     private var accumulator = MetricsAccumulator()
     private var eventCount = 0
+    /// Reused from signal to signal: a warm loop allocates only when a strategy decides.
+    private var evaluations = SignalEvaluations()
 
     public init(plan: ExecutionPlan, settings: SimulationSettings) throws {
         self.settings = settings
@@ -54,12 +56,12 @@ public struct Simulation: Sendable {
             self.portfolio.mark(symbol, at: close)
         }
         let equity = try self.portfolio.equity()
-        let results = self.runner.process(signal, equity: equity, stepShares: self.settings.stepShares)
-        self.accumulator.metrics.evaluations += results.count
-        for result in results {
-            guard let decision = result.evaluation.decision else { continue }
+        self.runner.process(signal, equity: equity, stepShares: self.settings.stepShares, into: &self.evaluations)
+        self.accumulator.metrics.evaluations += self.evaluations.count
+        for entry in self.evaluations.entries {
+            guard let decision = entry.decision else { continue }
             self.accumulator.metrics.decisions += 1
-            try self.emit(.decision(decision, trace: result.evaluation.outcomes), emit)
+            try self.emit(.decision(decision, trace: Array(self.evaluations.outcomes(of: entry))), emit)
             guard decision.quantity > .zero else { continue }
             let order = try self.settings.execution.order(for: decision, quote: signal.imbalance)
             self.accumulator.metrics.orders += 1

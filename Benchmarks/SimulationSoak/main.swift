@@ -1,0 +1,72 @@
+// A long simulation for memory and end-to-end speed (issue 6: 100 M events in ≤ 256 MB; ≥ 5 M events/s).
+//
+//   swift run -c release SimulationSoak ROWS [DATASET_PATH]
+//
+// 1. Writes a binary signal dataset of ROWS signals: seeded trend days for 15 symbols through the TA pipeline,
+//    session after session (skipped when DATASET_PATH already exists).
+// 2. Replays it through the bundled plan with ScenarioRunner (events hashed, not written), printing the maximum
+//    resident set size after 10 % and after 100 % of the rows, and the rate.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import Runtime
+import Simulator
+import SpecCompiler
+import SpecModel
+
+func maxResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+func seconds(_ clock: ContinuousClock.Instant) -> Double {
+    let duration = ContinuousClock.now - clock
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+let arguments = CommandLine.arguments
+let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
+let path = arguments.count > 2 ? arguments[2] : "/tmp/torghut-soak-\(rows).tgds"
+let symbols = ["AAPL", "AMAT", "AMD", "AVGO", "GOOG", "INTC", "META", "MSFT", "MU", "NVDA", "PLTR", "QQQ", "SHOP", "SPY", "TSLA"]
+
+if FileSystem.type(of: path) != .file {
+    let start = ContinuousClock.now
+    var writer = try SignalDatasetWriter(path: path + ".partial")
+    var written = 0
+    var date = CivilDate(year: 2026, month: 1, day: 2)
+    var seed: UInt64 = 1
+    while written < rows {
+        guard let session = MarketCalendar.nyse.session(on: date) else {
+            date = date.adding(days: 1)
+            continue
+        }
+        let settings = MarketGenerator.Settings(
+            kind: seed % 2 == 0 ? .trendDay : .meanRevertingDay, seed: seed, session: session, symbols: symbols,
+            minutes: session.lengthMinutes, tradesPerSecond: 1)
+        try SignalSource.forEach(.generator(settings), ta: TechnicalAnalysisConfiguration()) { signal in
+            guard written < rows else { return }
+            try writer.append(signal)
+            written += 1
+        }
+        date = date.adding(days: 1)
+        seed += 1
+    }
+    _ = try writer.finish()
+    _ = FileSystem.rename(path + ".partial", to: path)
+    print("wrote \(written) signals to \(path) in \(seconds(start)) s")
+}
+
+let (tree, output) = SpecTreeLoader().loadAndCompile(paths: ["../specs"], features: .catalog)
+guard !tree.hasErrors, let plan = output?.plan else { fatalError("run from Benchmarks/: \(tree.diagnostics)") }
+print("before the run: max RSS \(maxResidentMB()) MB")
+let start = ContinuousClock.now
+let result = try ScenarioRunner.run(
+    ScenarioRun(name: "soak", source: .files([path]), settings: SimulationSettings(startingCash: Decimal(1_000_000))),
+    plan: plan)
+let elapsed = seconds(start)
+print(
+    "\(result.metrics.signals) signals, \(result.eventCount) events, \(result.metrics.fills) fills in \(elapsed) s: "
+        + "\(Int(Double(result.metrics.signals) / elapsed)) signals/s; max RSS \(maxResidentMB()) MB; "
+        + "events \(result.eventsHash)")
