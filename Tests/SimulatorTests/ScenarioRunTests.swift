@@ -71,7 +71,7 @@ import Testing
     @Test func gatesFailWithTheValuesCompared() throws {
         let result = try ScenarioRunner.run(
             Self.scenario(gates: [
-                .init(metric: "orders", max: 1), .init(metric: "fill_rate", min: 1), .init(metric: "signals", min: 1),
+                .init(metric: .orders, max: 1), .init(metric: .fillRate, min: 1), .init(metric: .signals, min: 1),
             ]), plan: try Self.plan())
         #expect(result.failedGates.count == 1)
         #expect(result.failedGates.first?.hasPrefix("orders = ") == true)

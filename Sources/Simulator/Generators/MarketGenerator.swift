@@ -1,4 +1,5 @@
 import Runtime
+import SpecModel
 
 /// A seeded synthetic market: trades and quotes for a set of symbols over part of one New York session, as a
 /// stream in event-time order. The output is a pure function of the settings and `MarketGenerator.version`: no
@@ -8,12 +9,9 @@ import Runtime
 public struct MarketGenerator: Sendable {
     public static let version = "torghut-gen-2026.1"
 
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// Every symbol drifts by `driftFraction` over the window (geometric), with noise around the path.
-        case trendDay = "trend_day"
-        /// Every symbol reverts towards its opening price (an Ornstein–Uhlenbeck process), with more noise.
-        case meanRevertingDay = "mean_reverting_day"
-    }
+    /// The market's shape; the Scenario kind's `source.generator.kind` (`trend_day`: every symbol drifts by
+    /// `driftFraction` over the window; `mean_reverting_day`: every symbol reverts towards its opening price).
+    public typealias Kind = ScenarioSpec.GeneratorKind
 
     public struct Settings: Sendable, Hashable {
         public var kind: Kind

@@ -33,11 +33,11 @@ public struct GoldenFile: Sendable, Hashable {
     public static func == (a: GoldenFile, b: GoldenFile) -> Bool { a.render() == b.render() }
     public func hash(into hasher: inout Hasher) { hasher.combine(self.render()) }
 
-    /// Metric names in the order they are written.
-    public static let metricNames = [
-        "signals", "decisions", "orders", "fills", "net_pnl_usd", "gross_pnl_usd", "realized_pnl_usd",
-        "unrealized_pnl_usd", "costs_usd", "sharpe", "max_drawdown_fraction", "win_rate", "fill_rate",
-        "slippage_bps_median", "slippage_bps_p95", "turnover", "cost_bps",
+    /// Every metric, in the order golden files list them: the funnel first, then money, then ratios.
+    public static let metricOrder: [ScenarioMetric] = [
+        .signals, .decisions, .orders, .fills, .netPnLUSD, .grossPnLUSD, .realizedPnLUSD, .unrealizedPnLUSD,
+        .costsUSD, .sharpe, .maxDrawdownFraction, .winRate, .fillRate, .slippageBPSMedian, .slippageBPSP95, .turnover,
+        .costBPS,
     ]
 
     public init(_ result: ScenarioResult) {
@@ -49,15 +49,20 @@ public struct GoldenFile: Sendable, Hashable {
             Output(name: "metrics.json", hash: result.metricsHash.description, lines: nil),
         ]
         let m = result.metrics
-        let money: [String: Decimal] = [
-            "net_pnl_usd": m.netPnL, "gross_pnl_usd": m.grossPnL, "realized_pnl_usd": m.realizedPnL,
-            "unrealized_pnl_usd": m.unrealizedPnL, "costs_usd": m.costs,
-        ]
-        self.metrics = Self.metricNames.map { name in
-            if let value = money[name] { return (name, value.description) }
-            let value = m.value(of: name) ?? 0
+        self.metrics = Self.metricOrder.map { metric in
+            let exact: Decimal? =
+                switch metric {
+                case .netPnLUSD: m.netPnL
+                case .grossPnLUSD: m.grossPnL
+                case .realizedPnLUSD: m.realizedPnL
+                case .unrealizedPnLUSD: m.unrealizedPnL
+                case .costsUSD: m.costs
+                default: nil
+                }
+            if let exact { return (metric.rawValue, exact.description) }
+            let value = m.value(of: metric)
             let rounded = PlanRunner.decimalValue((value * 1_000_000).rounded() / 1_000_000)
-            return (name, rounded?.description ?? "\(value)")
+            return (metric.rawValue, rounded?.description ?? "\(value)")
         }
         self.strategies = result.decisions
     }

@@ -43,7 +43,7 @@ public enum ScenarioResolver {
         case .generator(let generator):
             source = .generator(
                 MarketGenerator.Settings(
-                    kind: generator.kind == .trendDay ? .trendDay : .meanRevertingDay, seed: generator.seed.value,
+                    kind: generator.kind, seed: generator.seed.value,
                     session: session, symbols: symbols, startMinute: scenario.session.startMinutesAfterOpen.value,
                     minutes: scenario.session.minutes.value, driftFraction: generator.driftFraction.doubleValue,
                     volatilityPerSecond: generator.volatilityBPSPerSecond.doubleValue / 10_000,
@@ -68,7 +68,7 @@ public enum ScenarioResolver {
                 impactBpsAtFullParticipation: costs.impactBPSAtFullParticipation.doubleValue,
                 executionSeconds: costs.executionSeconds, advUSD: costs.advUSD.doubleValue))
         let gates = scenario.gates.map {
-            ScenarioRun.Gate(metric: $0.metric.value.rawValue, min: $0.min?.value.doubleValue, max: $0.max?.value.doubleValue)
+            ScenarioRun.Gate(metric: $0.metric.value, min: $0.min?.value.doubleValue, max: $0.max?.value.doubleValue)
         }
         return .success(
             ScenarioRun(

@@ -11,13 +11,13 @@ public struct ScenarioRun: Sendable {
         case files([String])
     }
 
-    /// A pass/fail threshold on a metric (`SimulationMetrics.value(of:)` names).
+    /// A pass/fail threshold on a metric.
     public struct Gate: Sendable, Hashable {
-        public var metric: String
+        public var metric: ScenarioMetric
         public var min: Double?
         public var max: Double?
 
-        public init(metric: String, min: Double? = nil, max: Double? = nil) {
+        public init(metric: ScenarioMetric, min: Double? = nil, max: Double? = nil) {
             self.metric = metric
             self.min = min
             self.max = max
@@ -112,12 +112,10 @@ public enum ScenarioRunner {
             ScenarioResult.StrategyDecisions(strategy: $0, lines: decisions[$0]!)
         }
         for gate in run.gates {
-            guard let value = result.metrics.value(of: gate.metric) else {
-                result.failedGates.append("\(gate.metric): unknown metric")
-                continue
-            }
-            if let min = gate.min, value < min { result.failedGates.append("\(gate.metric) = \(value) < min \(min)") }
-            if let max = gate.max, value > max { result.failedGates.append("\(gate.metric) = \(value) > max \(max)") }
+            let value = result.metrics.value(of: gate.metric)
+            let name = gate.metric.rawValue
+            if let min = gate.min, value < min { result.failedGates.append("\(name) = \(value) < min \(min)") }
+            if let max = gate.max, value > max { result.failedGates.append("\(name) = \(value) > max \(max)") }
         }
         return result
     }

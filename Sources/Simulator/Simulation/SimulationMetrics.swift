@@ -32,27 +32,26 @@ public struct SimulationMetrics: Sendable, Hashable {
     public var orders = 0
     public var fills = 0
 
-    /// Metric values by the names `Scenario` gates use.
-    public func value(of metric: String) -> Double? {
+    /// The value a `Scenario` gate checks (money as a double).
+    public func value(of metric: ScenarioMetric) -> Double {
         switch metric {
-        case "net_pnl_usd": self.netPnL.doubleValue
-        case "gross_pnl_usd": self.grossPnL.doubleValue
-        case "realized_pnl_usd": self.realizedPnL.doubleValue
-        case "unrealized_pnl_usd": self.unrealizedPnL.doubleValue
-        case "costs_usd": self.costs.doubleValue
-        case "sharpe": self.sharpe
-        case "max_drawdown_fraction": self.maxDrawdownFraction
-        case "win_rate": self.winRate
-        case "fill_rate": self.fillRate
-        case "slippage_bps_median": self.slippageBpsMedian
-        case "slippage_bps_p95": self.slippageBpsP95
-        case "turnover": self.turnover
-        case "cost_bps": self.costBps
-        case "orders": Double(self.orders)
-        case "fills": Double(self.fills)
-        case "decisions": Double(self.decisions)
-        case "signals": Double(self.signals)
-        default: nil
+        case .netPnLUSD: self.netPnL.doubleValue
+        case .grossPnLUSD: self.grossPnL.doubleValue
+        case .realizedPnLUSD: self.realizedPnL.doubleValue
+        case .unrealizedPnLUSD: self.unrealizedPnL.doubleValue
+        case .costsUSD: self.costs.doubleValue
+        case .sharpe: self.sharpe
+        case .maxDrawdownFraction: self.maxDrawdownFraction
+        case .winRate: self.winRate
+        case .fillRate: self.fillRate
+        case .slippageBPSMedian: self.slippageBpsMedian
+        case .slippageBPSP95: self.slippageBpsP95
+        case .turnover: self.turnover
+        case .costBPS: self.costBps
+        case .orders: Double(self.orders)
+        case .fills: Double(self.fills)
+        case .decisions: Double(self.decisions)
+        case .signals: Double(self.signals)
         }
     }
 
