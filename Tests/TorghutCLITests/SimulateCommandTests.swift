@@ -46,6 +46,19 @@ import Testing
         #expect(result.stdout == "golden: 2 scenarios verified\n")
     }
 
+    /// The aded76ac0f tree's TSMOM trades often: its golden covers entries, flips, exits, costs and positions.
+    @Test func goldenVerifyPassesOnTheTSMOMExample() throws {
+        let result = try CLI.run([
+            "golden", "verify", "examples/torghut-aded76ac0f", "--golden-dir", "Tests/Golden/torghut-aded76ac0f",
+        ])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == "golden: 1 scenario verified\n")
+        let golden = try String(
+            contentsOf: CLI.root.appendingPathComponent("Tests/Golden/torghut-aded76ac0f/tsmom-trend-day.golden"),
+            encoding: .utf8)
+        #expect(golden.contains("\nmetric decisions 89\n") && golden.contains("\nstrategy intraday_tsmom_v1@prod 89\n"))
+    }
+
     @Test func aThresholdEditFailsVerifyAndNamesTheStrategy() throws {
         let directory = try self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
