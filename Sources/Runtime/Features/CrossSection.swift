@@ -26,7 +26,8 @@ struct CrossSectionInput: Sendable {
 ///   round; the ranker's state after the round (everyone's latest value) is the same.
 /// - The first signal of a newer session empties every set; signals of an older session are ignored.
 ///
-/// Per update: O(log n) search plus O(n) shifting of flat `Double`/`Int32` arrays, no allocation.
+/// Per update: O(log n) search plus O(n) shifting of flat `Double`/`Int32` arrays, no allocation; each
+/// storage array is checked for uniqueness once per update, not once per element write.
 struct CrossSectionRanker: Sendable {
     static let inputs: [CrossSectionInput] = [
         .init(
@@ -120,29 +121,88 @@ struct CrossSectionRanker: Sendable {
 
     /// Updates the symbol's values from `vector` (its session features) and writes the cross-section features.
     /// Returns false (writing nothing) for a signal of an older session than the current one.
-    mutating func update(symbol: Int, sessionOpen: TimestampNanos, vector: inout FeatureVector) -> Bool {
+    mutating func update(symbol: Int, sessionOpen: TimestampNanos, vector: inout FeatureVectorWriter) -> Bool {
         if self.sessionOpen != sessionOpen {
             if let current = self.sessionOpen, sessionOpen < current { return false }
             self.startSession(sessionOpen)
         }
-        for input in 0..<Self.inputs.count {
-            let spec = Self.inputs[input]
-            let cell = input * self.capacity + symbol
-            if self.hasLatest[cell] {
-                self.remove(input: input, symbol: symbol, value: self.latest[cell], positiveAbove: spec.positiveAbove)
-                self.hasLatest[cell] = false
-            }
-            if let value = vector[spec.input] {
-                let position = self.insert(
-                    input: input, symbol: symbol, value: value, positiveAbove: spec.positiveAbove)
-                self.latest[cell] = value
-                self.hasLatest[cell] = true
-                let count = self.counts[input]
-                vector.set(spec.rank, count == 1 ? 0.5 : Double(position) / Double(count - 1))
-            }
-            let count = self.counts[input]
-            if count > 0 {
-                vector.set(spec.ratio, Double(self.positiveCounts[input]) / Double(count))
+        let capacity = self.capacity
+        let order = self.nameOrder[symbol]
+        Self.withStorage(
+            nameOrder: self.nameOrder, latest: &self.latest, hasLatest: &self.hasLatest,
+            sortedValues: &self.sortedValues, sortedSymbols: &self.sortedSymbols, counts: &self.counts,
+            positiveCounts: &self.positiveCounts
+        ) { storage in
+            for input in 0..<Self.inputs.count {
+                let spec = Self.inputs[input]
+                let cell = input * capacity + symbol
+                let base = input * capacity
+                let hadOld = storage.hasLatest[cell]
+                let newValue = vector[spec.input]
+                var count = storage.counts[input]
+                let values = storage.sortedValues + base
+                let symbols = storage.sortedSymbols + base
+                // Equivalent to removing the old entry and inserting the new one, shifting only the entries between
+                // the two positions.
+                var oldPosition = -1
+                if hadOld {
+                    let old = storage.latest[cell]
+                    oldPosition = storage.lowerBound(base: base, count: count, value: old, order: order)
+                    precondition(
+                        oldPosition < count && Int(symbols[oldPosition]) == symbol, "cross-section index out of sync")
+                    if old > spec.positiveAbove { storage.positiveCounts[input] -= 1 }
+                    storage.hasLatest[cell] = false
+                }
+                if let value = newValue {
+                    // Position among the entries without the old one: the old entry sits below the new key exactly
+                    // when the search (which still sees it) lands past it.
+                    var position = storage.lowerBound(base: base, count: count, value: value, order: order)
+                    if hadOld {
+                        if position > oldPosition {
+                            position -= 1
+                            var index = oldPosition
+                            while index < position {
+                                values[index] = values[index + 1]
+                                symbols[index] = symbols[index + 1]
+                                index += 1
+                            }
+                        } else {
+                            var index = oldPosition
+                            while index > position {
+                                values[index] = values[index - 1]
+                                symbols[index] = symbols[index - 1]
+                                index -= 1
+                            }
+                        }
+                    } else {
+                        var index = count
+                        while index > position {
+                            values[index] = values[index - 1]
+                            symbols[index] = symbols[index - 1]
+                            index -= 1
+                        }
+                        count += 1
+                    }
+                    values[position] = value
+                    symbols[position] = Int32(symbol)
+                    if value > spec.positiveAbove { storage.positiveCounts[input] += 1 }
+                    storage.latest[cell] = value
+                    storage.hasLatest[cell] = true
+                    vector.set(spec.rank, count == 1 ? 0.5 : Double(position) / Double(count - 1))
+                } else if hadOld {
+                    let last = count - 1
+                    var index = oldPosition
+                    while index < last {
+                        values[index] = values[index + 1]
+                        symbols[index] = symbols[index + 1]
+                        index += 1
+                    }
+                    count = last
+                }
+                storage.counts[input] = count
+                if count > 0 {
+                    vector.set(spec.ratio, Double(storage.positiveCounts[input]) / Double(count))
+                }
             }
         }
 
@@ -172,6 +232,35 @@ struct CrossSectionRanker: Sendable {
         return true
     }
 
+    @inline(__always)
+    private static func withStorage(
+        nameOrder: [Int32], latest: inout [Double], hasLatest: inout [Bool], sortedValues: inout [Double],
+        sortedSymbols: inout [Int32], counts: inout [Int], positiveCounts: inout [Int],
+        _ body: (CrossSectionPointers) -> Void
+    ) {
+        nameOrder.withUnsafeBufferPointer { nameOrder in
+            latest.withUnsafeMutableBufferPointer { latest in
+                hasLatest.withUnsafeMutableBufferPointer { hasLatest in
+                    sortedValues.withUnsafeMutableBufferPointer { sortedValues in
+                        sortedSymbols.withUnsafeMutableBufferPointer { sortedSymbols in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                positiveCounts.withUnsafeMutableBufferPointer { positiveCounts in
+                                    body(
+                                        CrossSectionPointers(
+                                            nameOrder: nameOrder.baseAddress!, latest: latest.baseAddress!,
+                                            hasLatest: hasLatest.baseAddress!,
+                                            sortedValues: sortedValues.baseAddress!,
+                                            sortedSymbols: sortedSymbols.baseAddress!, counts: counts.baseAddress!,
+                                            positiveCounts: positiveCounts.baseAddress!))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private mutating func startSession(_ sessionOpen: TimestampNanos) {
         self.sessionOpen = sessionOpen
         for index in 0..<self.hasLatest.count {
@@ -182,12 +271,23 @@ struct CrossSectionRanker: Sendable {
             self.positiveCounts[input] = 0
         }
     }
+}
 
-    /// First index in the input's sorted run whose (value, name order) is not below (value, order).
-    private func lowerBound(input: Int, value: Double, order: Int32) -> Int {
-        let base = input * self.capacity
+/// Raw views of `CrossSectionRanker`'s arrays, valid only inside `CrossSectionRanker.withStorage`.
+struct CrossSectionPointers {
+    let nameOrder: UnsafePointer<Int32>
+    let latest: UnsafeMutablePointer<Double>
+    let hasLatest: UnsafeMutablePointer<Bool>
+    let sortedValues: UnsafeMutablePointer<Double>
+    let sortedSymbols: UnsafeMutablePointer<Int32>
+    let counts: UnsafeMutablePointer<Int>
+    let positiveCounts: UnsafeMutablePointer<Int>
+
+    /// First index in the run `[base ..< base + count]` whose (value, name order) is not below (value, order).
+    @inline(__always)
+    func lowerBound(base: Int, count: Int, value: Double, order: Int32) -> Int {
         var low = 0
-        var high = self.counts[input]
+        var high = count
         while low < high {
             let middle = (low + high) >> 1
             let probe = self.sortedValues[base + middle]
@@ -200,38 +300,5 @@ struct CrossSectionRanker: Sendable {
             }
         }
         return low
-    }
-
-    private mutating func insert(input: Int, symbol: Int, value: Double, positiveAbove: Double) -> Int {
-        let base = input * self.capacity
-        let position = self.lowerBound(input: input, value: value, order: self.nameOrder[symbol])
-        var index = self.counts[input]
-        while index > position {
-            self.sortedValues[base + index] = self.sortedValues[base + index - 1]
-            self.sortedSymbols[base + index] = self.sortedSymbols[base + index - 1]
-            index -= 1
-        }
-        self.sortedValues[base + position] = value
-        self.sortedSymbols[base + position] = Int32(symbol)
-        self.counts[input] += 1
-        if value > positiveAbove { self.positiveCounts[input] += 1 }
-        return position
-    }
-
-    private mutating func remove(input: Int, symbol: Int, value: Double, positiveAbove: Double) {
-        let base = input * self.capacity
-        let position = self.lowerBound(input: input, value: value, order: self.nameOrder[symbol])
-        precondition(
-            position < self.counts[input] && Int(self.sortedSymbols[base + position]) == symbol,
-            "cross-section index out of sync")
-        let last = self.counts[input] - 1
-        var index = position
-        while index < last {
-            self.sortedValues[base + index] = self.sortedValues[base + index + 1]
-            self.sortedSymbols[base + index] = self.sortedSymbols[base + index + 1]
-            index += 1
-        }
-        self.counts[input] = last
-        if value > positiveAbove { self.positiveCounts[input] -= 1 }
     }
 }

@@ -82,55 +82,57 @@ public struct FeatureExtractor: Sendable {
     ) {
         precondition(symbol >= 0 && symbol < self.symbolNames.count, "unknown symbol id \(symbol)")
         assert(self.symbolNames[symbol] == signal.symbol, "symbol id \(symbol) is not \(signal.symbol)")
-        vector.removeAll()
-        vector.set(.stalenessMs, Double(max(0, signal.ingestTime - signal.eventTime) / 1_000_000))
+        vector.withWriter { writer in
+            writer.removeAll()
+            writer.set(.stalenessMs, Double(max(0, signal.ingestTime - signal.eventTime) / 1_000_000))
 
-        if let macd = signal.macd {
-            vector.set(.macd, macd.macd)
-            vector.set(.macdSignal, macd.signal)
-            vector.set(.macdHist, macd.hist)
-        }
-        if let ema = signal.ema {
-            vector.set(.ema12, ema.ema12)
-            vector.set(.ema26, ema.ema26)
-        }
-        if let rsi = signal.rsi14 { vector.set(.rsi14, rsi) }
-        if let boll = signal.boll {
-            vector.set(.bollMid, boll.mid)
-            vector.set(.bollUpper, boll.upper)
-            vector.set(.bollLower, boll.lower)
-        }
-        if let vwap = signal.vwap {
-            vector.set(.vwapSession, vwap.session)
-            if let w5m = vwap.w5m { vector.set(.vwapW5m, w5m) }
-        }
-        if let vol = signal.volRealized { vector.set(.volRealizedW60s, vol.w60s) }
-        if let quote = signal.imbalance {
-            vector.set(.imbalanceSpread, quote.spread)
-            vector.set(.imbalanceBidPx, quote.bidPx)
-            vector.set(.imbalanceAskPx, quote.askPx)
-            vector.set(.imbalanceBidSz, quote.bidSz)
-            vector.set(.imbalanceAskSz, quote.askSz)
-        }
-        var close: Double? = nil
-        if let value = signal.close {
-            if value.isFinite { close = value } else { vector.recordInvalidInput() }
-        }
+            if let macd = signal.macd {
+                writer.set(.macd, macd.macd)
+                writer.set(.macdSignal, macd.signal)
+                writer.set(.macdHist, macd.hist)
+            }
+            if let ema = signal.ema {
+                writer.set(.ema12, ema.ema12)
+                writer.set(.ema26, ema.ema26)
+            }
+            if let rsi = signal.rsi14 { writer.set(.rsi14, rsi) }
+            if let boll = signal.boll {
+                writer.set(.bollMid, boll.mid)
+                writer.set(.bollUpper, boll.upper)
+                writer.set(.bollLower, boll.lower)
+            }
+            if let vwap = signal.vwap {
+                writer.set(.vwapSession, vwap.session)
+                if let w5m = vwap.w5m { writer.set(.vwapW5m, w5m) }
+            }
+            if let vol = signal.volRealized { writer.set(.volRealizedW60s, vol.w60s) }
+            if let quote = signal.imbalance {
+                writer.set(.imbalanceSpread, quote.spread)
+                writer.set(.imbalanceBidPx, quote.bidPx)
+                writer.set(.imbalanceAskPx, quote.askPx)
+                writer.set(.imbalanceBidSz, quote.bidSz)
+                writer.set(.imbalanceAskSz, quote.askSz)
+            }
+            var close: Double? = nil
+            if let value = signal.close {
+                if value.isFinite { close = value } else { writer.recordInvalidInput() }
+            }
 
-        let mid = Self.deriveQuoteFeatures(&vector)
-        let price = Self.selectPrice(
-            source: self.configuration.priceSource, close: close, vwapSession: vector[.vwapSession],
-            vwapW5m: vector[.vwapW5m], mid: mid)
-        vector.set(.price, price)
-        vector.set(.priceVsEma12Bps, basisPoints(price, over: vector[.ema12]))
-        vector.set(.priceVsVwapSessionBps, basisPoints(price, over: vector[.vwapSession]))
-        vector.set(.priceVsVwapW5mBps, basisPoints(price, over: vector[.vwapW5m]))
+            let mid = Self.deriveQuoteFeatures(&writer)
+            let price = Self.selectPrice(
+                source: self.configuration.priceSource, close: close, vwapSession: writer[.vwapSession],
+                vwapW5m: writer[.vwapW5m], mid: mid)
+            writer.set(.price, price)
+            writer.set(.priceVsEma12Bps, basisPoints(price, over: writer[.ema12]))
+            writer.set(.priceVsVwapSessionBps, basisPoints(price, over: writer[.vwapSession]))
+            writer.set(.priceVsVwapW5mBps, basisPoints(price, over: writer[.vwapW5m]))
 
-        if let session,
-            self.sessionContext.update(
-                symbol: symbol, eventTime: signal.eventTime, session: session, mid: mid, vector: &vector)
-        {
-            _ = self.crossSection.update(symbol: symbol, sessionOpen: session.open, vector: &vector)
+            if let session,
+                self.sessionContext.update(
+                    symbol: symbol, eventTime: signal.eventTime, session: session, mid: mid, vector: &writer)
+            {
+                _ = self.crossSection.update(symbol: symbol, sessionOpen: session.open, vector: &writer)
+            }
         }
         self.invalidInputCount += vector.invalidInputCount
     }
@@ -164,7 +166,7 @@ public struct FeatureExtractor: Sendable {
 
     /// Writes `spread_bps`, `imbalance_pressure` and `microprice_bias_bps` for a valid quote and returns its midpoint;
     /// returns nil (writing nothing) otherwise.
-    private static func deriveQuoteFeatures(_ vector: inout FeatureVector) -> Double? {
+    private static func deriveQuoteFeatures(_ vector: inout FeatureVectorWriter) -> Double? {
         guard let bid = vector[.imbalanceBidPx], let ask = vector[.imbalanceAskPx],
             let bidSize = vector[.imbalanceBidSz], let askSize = vector[.imbalanceAskSz],
             bid > 0, ask >= bid, bidSize >= 0, askSize >= 0, bidSize + askSize > 0

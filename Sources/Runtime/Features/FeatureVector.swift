@@ -128,3 +128,77 @@ extension FeatureVector: CustomStringConvertible {
         return "FeatureVector(" + parts.joined(separator: ", ") + ")"
     }
 }
+
+/// Raw write access to a `FeatureVector`'s storage for the extractor's hot path: one uniqueness check per array for a
+/// whole batch of writes instead of one per `set`. Same semantics as `FeatureVector.set`/`clear`/subscript.
+/// Valid only inside `FeatureVector.withWriter`.
+struct FeatureVectorWriter {
+    let values: UnsafeMutablePointer<Double>
+    let presence: UnsafeMutablePointer<UInt64>
+    var invalidCount: Int
+
+    @inline(__always) subscript(id: FeatureID) -> Double? {
+        let slot = id.rawValue
+        return self.presence[slot &>> 6] & (1 &<< UInt64(slot & 63)) != 0 ? self.values[slot] : nil
+    }
+
+    @inline(__always) mutating func set(_ id: FeatureID, _ value: Double) {
+        let slot = id.rawValue
+        if value.isFinite {
+            self.values[slot] = value
+            self.presence[slot &>> 6] |= 1 &<< UInt64(slot & 63)
+        } else {
+            self.presence[slot &>> 6] &= ~(1 &<< UInt64(slot & 63))
+            self.invalidCount &+= 1
+        }
+    }
+
+    @inline(__always) mutating func set(_ id: FeatureID, _ value: Double?) {
+        if let value {
+            self.set(id, value)
+        } else {
+            self.clear(id)
+        }
+    }
+
+    @inline(__always) func clear(_ id: FeatureID) {
+        let slot = id.rawValue
+        self.presence[slot &>> 6] &= ~(1 &<< UInt64(slot & 63))
+    }
+
+    @inline(__always) mutating func recordInvalidInput() {
+        self.invalidCount &+= 1
+    }
+
+    /// Marks every feature missing and resets the invalid-input count (as `FeatureVector.removeAll()`).
+    @inline(__always) mutating func removeAll() {
+        for index in 0..<FeatureVector.wordCount {
+            self.presence[index] = 0
+        }
+        self.invalidCount = 0
+    }
+}
+
+extension FeatureVector {
+    /// Runs `body` with raw write access to the storage (see `FeatureVectorWriter`).
+    @inline(__always)
+    mutating func withWriter<R>(_ body: (inout FeatureVectorWriter) -> R) -> R {
+        Self.withWriter(values: &self.values, presence: &self.presence, invalidCount: &self.invalidCount, body)
+    }
+
+    @inline(__always)
+    private static func withWriter<R>(
+        values: inout [Double], presence: inout [UInt64], invalidCount: inout Int,
+        _ body: (inout FeatureVectorWriter) -> R
+    ) -> R {
+        values.withUnsafeMutableBufferPointer { values in
+            presence.withUnsafeMutableBufferPointer { presence in
+                var writer = FeatureVectorWriter(
+                    values: values.baseAddress!, presence: presence.baseAddress!, invalidCount: invalidCount)
+                let result = body(&writer)
+                invalidCount = writer.invalidCount
+                return result
+            }
+        }
+    }
+}

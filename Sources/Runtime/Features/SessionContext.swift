@@ -159,6 +159,62 @@ struct RecentWindowStore: Sendable {
         if rescan { self.rescanMaximum(index: index) }
     }
 
+    /// `record(symbol:series:value:)` for every series in `RecentSeries` order, then
+    /// `advance(symbol:)`, with one uniqueness check per storage array instead of one per element write.
+    mutating func recordSignal(symbol: Int, _ values: RecentSignalValues) {
+        let capacity = self.capacity
+        let full = self.filled[symbol] == capacity
+        let cursor = self.cursors[symbol]
+        let wraps = cursor + 1 == capacity
+        Self.withStorage(
+            values: &self.values, present: &self.present, sums: &self.sums, counts: &self.counts,
+            maxima: &self.maxima
+        ) { storage in
+            let first = symbol * RecentSeries.count
+            @inline(__always) func put(_ series: RecentSeries, _ value: Double?) {
+                storage.record(
+                    index: first + series.rawValue, slotOffset: cursor, capacity: capacity, full: full,
+                    tracksMaximum: series.tracksMaximum, value)
+            }
+            put(.spreadBps, values.spreadBps)
+            put(.imbalancePressure, values.imbalancePressure)
+            put(.quoteInvalid, values.quoteInvalid)
+            put(.quoteJumpBps, values.quoteJumpBps)
+            put(.micropriceBiasBps, values.micropriceBiasBps)
+            put(.aboveOpeningRangeHigh, values.aboveOpeningRangeHigh)
+            put(.aboveOpeningWindowClose, values.aboveOpeningWindowClose)
+            put(.aboveVwapW5m, values.aboveVwapW5m)
+            if wraps {
+                for series in 0..<RecentSeries.count {
+                    storage.resum(index: first + series, capacity: capacity)
+                }
+            }
+        }
+        if !full { self.filled[symbol] += 1 }
+        self.cursors[symbol] = wraps ? 0 : cursor + 1
+    }
+
+    @inline(__always)
+    private static func withStorage(
+        values: inout [Double], present: inout [Bool], sums: inout [Double], counts: inout [Int],
+        maxima: inout [Double], _ body: (RecentWindowPointers) -> Void
+    ) {
+        values.withUnsafeMutableBufferPointer { values in
+            present.withUnsafeMutableBufferPointer { present in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        maxima.withUnsafeMutableBufferPointer { maxima in
+                            body(
+                                RecentWindowPointers(
+                                    values: values.baseAddress!, present: present.baseAddress!,
+                                    sums: sums.baseAddress!, counts: counts.baseAddress!, maxima: maxima.baseAddress!))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Moves the symbol's cursor past the current signal; re-sums exactly when it wraps.
     mutating func advance(symbol: Int) {
         if self.filled[symbol] < self.capacity { self.filled[symbol] += 1 }
@@ -173,6 +229,7 @@ struct RecentWindowStore: Sendable {
     }
 
     /// Mean of the present entries, or nil when none is present.
+    @inline(__always)
     func mean(symbol: Int, series: RecentSeries) -> Double? {
         let index = symbol * RecentSeries.count + series.rawValue
         let count = self.counts[index]
@@ -180,6 +237,7 @@ struct RecentWindowStore: Sendable {
     }
 
     /// Maximum of the present entries (only for series that track it), or nil when none is present.
+    @inline(__always)
     func maximum(symbol: Int, series: RecentSeries) -> Double? {
         precondition(series.tracksMaximum, "series \(series) keeps no maximum")
         let index = symbol * RecentSeries.count + series.rawValue
@@ -200,6 +258,77 @@ struct RecentWindowStore: Sendable {
         var best = 0.0
         var found = false
         for slot in 0..<self.capacity where self.present[base + slot] {
+            let value = self.values[base + slot]
+            if !found || value > best {
+                best = value
+                found = true
+            }
+        }
+        self.maxima[index] = best
+    }
+}
+
+/// One signal's values of every `RecentSeries` (nil = missing), for `RecentWindowStore.recordSignal`.
+struct RecentSignalValues {
+    var spreadBps: Double?
+    var imbalancePressure: Double?
+    var quoteInvalid: Double?
+    var quoteJumpBps: Double?
+    var micropriceBiasBps: Double?
+    var aboveOpeningRangeHigh: Double?
+    var aboveOpeningWindowClose: Double?
+    var aboveVwapW5m: Double?
+}
+
+/// Raw views of `RecentWindowStore`'s arrays, valid only inside `RecentWindowStore.withStorage`. Same arithmetic, in
+/// the same order, as `record(symbol:series:value:)`, `resum(index:)` and `rescanMaximum(index:)`.
+struct RecentWindowPointers {
+    let values: UnsafeMutablePointer<Double>
+    let present: UnsafeMutablePointer<Bool>
+    let sums: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
+    let maxima: UnsafeMutablePointer<Double>
+
+    @inline(__always)
+    func record(index: Int, slotOffset: Int, capacity: Int, full: Bool, tracksMaximum: Bool, _ value: Double?) {
+        let slot = index * capacity + slotOffset
+        var rescan = false
+        if full, self.present[slot] {
+            let old = self.values[slot]
+            self.sums[index] -= old
+            self.counts[index] -= 1
+            if tracksMaximum, old >= self.maxima[index] { rescan = true }
+        }
+        if let value {
+            self.values[slot] = value
+            self.present[slot] = true
+            self.sums[index] += value
+            self.counts[index] += 1
+            if tracksMaximum, !rescan, self.counts[index] == 1 || value > self.maxima[index] {
+                self.maxima[index] = value
+            }
+        } else {
+            self.present[slot] = false
+        }
+        if self.counts[index] == 0 { self.sums[index] = 0 }
+        if rescan { self.rescanMaximum(index: index, capacity: capacity) }
+    }
+
+    @inline(__always)
+    func resum(index: Int, capacity: Int) {
+        let base = index * capacity
+        var sum = 0.0
+        for slot in 0..<capacity where self.present[base + slot] {
+            sum += self.values[base + slot]
+        }
+        self.sums[index] = sum
+    }
+
+    func rescanMaximum(index: Int, capacity: Int) {
+        let base = index * capacity
+        var best = 0.0
+        var found = false
+        for slot in 0..<capacity where self.present[base + slot] {
             let value = self.values[base + slot]
             if !found || value > best {
                 best = value
@@ -248,14 +377,34 @@ struct SessionContextTracker: Sendable {
     /// Updates the symbol's state with this signal and writes the session features. Returns false (writing nothing)
     /// when the signal is outside the session or belongs to an older session than the symbol's current one.
     mutating func update(
-        symbol: Int, eventTime: TimestampNanos, session: TradingSession, mid: Double?, vector: inout FeatureVector
+        symbol: Int, eventTime: TimestampNanos, session: TradingSession, mid: Double?, vector: inout FeatureVectorWriter
     ) -> Bool {
         guard eventTime >= session.open, eventTime <= session.close else { return false }
-        var state = self.states[symbol]
+        let openingRangeNanos = self.openingRangeNanos
+        // The symbol's state is updated in place (no copy out and back of the whole struct).
+        return Self.withState(states: &self.states, symbol: symbol) { state in
+            Self.update(
+                state: &state, recent: &self.recent, openingRangeNanos: openingRangeNanos, symbol: symbol,
+                eventTime: eventTime, session: session, mid: mid, vector: &vector)
+        }
+    }
+
+    @inline(__always)
+    private static func withState(
+        states: inout [SymbolSessionState], symbol: Int, _ body: (inout SymbolSessionState) -> Bool
+    ) -> Bool {
+        states.withUnsafeMutableBufferPointer { buffer in body(&buffer[symbol]) }
+    }
+
+    @inline(__always)
+    private static func update(
+        state: inout SymbolSessionState, recent: inout RecentWindowStore, openingRangeNanos: Int64, symbol: Int,
+        eventTime: TimestampNanos, session: TradingSession, mid: Double?, vector: inout FeatureVectorWriter
+    ) -> Bool {
         if state.sessionOpen != session.open {
             if let current = state.sessionOpen, session.open < current { return false }
             state.roll(to: session.open)
-            self.recent.reset(symbol: symbol)
+            recent.reset(symbol: symbol)
         }
         let elapsed = eventTime - session.open
         let price = vector[.price]
@@ -263,7 +412,7 @@ struct SessionContextTracker: Sendable {
             if state.openPrice == nil { state.openPrice = price }
             state.highPrice = max(state.highPrice ?? price, price)
             state.lowPrice = min(state.lowPrice ?? price, price)
-            if elapsed <= self.openingRangeNanos {
+            if elapsed <= openingRangeNanos {
                 state.openingRangeHigh = max(state.openingRangeHigh ?? price, price)
                 state.openingRangeLow = min(state.openingRangeLow ?? price, price)
                 state.openingWindowClose = price
@@ -303,31 +452,27 @@ struct SessionContextTracker: Sendable {
             if let previous = state.lastValidMid, let move = basisPoints(mid, over: previous) { jump = abs(move) }
             state.lastValidMid = mid
         }
-        self.recent.record(symbol: symbol, series: .spreadBps, value: vector[.spreadBps])
-        self.recent.record(symbol: symbol, series: .imbalancePressure, value: vector[.imbalancePressure])
-        self.recent.record(symbol: symbol, series: .quoteInvalid, value: mid == nil ? 1 : 0)
-        self.recent.record(symbol: symbol, series: .quoteJumpBps, value: jump)
-        self.recent.record(symbol: symbol, series: .micropriceBiasBps, value: vector[.micropriceBiasBps])
-        self.recent.record(
-            symbol: symbol, series: .aboveOpeningRangeHigh, value: Self.above(price, state.openingRangeHigh))
-        self.recent.record(
-            symbol: symbol, series: .aboveOpeningWindowClose, value: Self.above(price, state.openingWindowClose))
-        self.recent.record(symbol: symbol, series: .aboveVwapW5m, value: Self.above(price, vector[.vwapW5m]))
-        self.recent.advance(symbol: symbol)
+        recent.recordSignal(
+            symbol: symbol,
+            RecentSignalValues(
+                spreadBps: vector[.spreadBps], imbalancePressure: vector[.imbalancePressure],
+                quoteInvalid: mid == nil ? 1 : 0, quoteJumpBps: jump, micropriceBiasBps: vector[.micropriceBiasBps],
+                aboveOpeningRangeHigh: Self.above(price, state.openingRangeHigh),
+                aboveOpeningWindowClose: Self.above(price, state.openingWindowClose),
+                aboveVwapW5m: Self.above(price, vector[.vwapW5m])))
 
-        vector.set(.recentSpreadBpsAvg, self.recent.mean(symbol: symbol, series: .spreadBps))
-        vector.set(.recentSpreadBpsMax, self.recent.maximum(symbol: symbol, series: .spreadBps))
-        vector.set(.recentImbalancePressureAvg, self.recent.mean(symbol: symbol, series: .imbalancePressure))
-        vector.set(.recentQuoteInvalidRatio, self.recent.mean(symbol: symbol, series: .quoteInvalid))
-        vector.set(.recentQuoteJumpBpsAvg, self.recent.mean(symbol: symbol, series: .quoteJumpBps))
-        vector.set(.recentQuoteJumpBpsMax, self.recent.maximum(symbol: symbol, series: .quoteJumpBps))
-        vector.set(.recentMicropriceBiasBpsAvg, self.recent.mean(symbol: symbol, series: .micropriceBiasBps))
-        vector.set(.recentAboveOpeningRangeHighRatio, self.recent.mean(symbol: symbol, series: .aboveOpeningRangeHigh))
+        vector.set(.recentSpreadBpsAvg, recent.mean(symbol: symbol, series: .spreadBps))
+        vector.set(.recentSpreadBpsMax, recent.maximum(symbol: symbol, series: .spreadBps))
+        vector.set(.recentImbalancePressureAvg, recent.mean(symbol: symbol, series: .imbalancePressure))
+        vector.set(.recentQuoteInvalidRatio, recent.mean(symbol: symbol, series: .quoteInvalid))
+        vector.set(.recentQuoteJumpBpsAvg, recent.mean(symbol: symbol, series: .quoteJumpBps))
+        vector.set(.recentQuoteJumpBpsMax, recent.maximum(symbol: symbol, series: .quoteJumpBps))
+        vector.set(.recentMicropriceBiasBpsAvg, recent.mean(symbol: symbol, series: .micropriceBiasBps))
+        vector.set(.recentAboveOpeningRangeHighRatio, recent.mean(symbol: symbol, series: .aboveOpeningRangeHigh))
         vector.set(
-            .recentAboveOpeningWindowCloseRatio, self.recent.mean(symbol: symbol, series: .aboveOpeningWindowClose))
-        vector.set(.recentAboveVwapW5mRatio, self.recent.mean(symbol: symbol, series: .aboveVwapW5m))
+            .recentAboveOpeningWindowCloseRatio, recent.mean(symbol: symbol, series: .aboveOpeningWindowClose))
+        vector.set(.recentAboveVwapW5mRatio, recent.mean(symbol: symbol, series: .aboveVwapW5m))
 
-        self.states[symbol] = state
         return true
     }
 
