@@ -59,9 +59,30 @@ public struct PlanCompiler: Sendable {
         strategies.sort { $0.id < $1.id }
         planUniverses.sort { $0.name < $1.name }
         riskPolicies.sort { $0.0 < $1.0 }
+        diagnostics += Self.riskCoverage(documents)
         sourceMap.sort { $0.0.utf8Precedes($1.0) }
         let plan = ExecutionPlan(strategies: strategies, universes: planUniverses, riskPolicies: riskPolicies.map(\.1))
         return Output(plan: plan, sourceMap: sourceMap, diagnostics: diagnostics)
+    }
+
+    /// PLAN009 for a second policy on one universe. A universe without one trades under the built-in default
+    /// policy, which `torghut explain` shows.
+    static func riskCoverage(_ documents: [SpecDocument]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var covered: [Identifier: Identifier] = [:]
+        for document in documents {
+            guard case .riskPolicy(let policy) = document.body else { continue }
+            if let first = covered[policy.universe.value] {
+                diagnostics.append(
+                    Diagnostic(
+                        .riskPolicyConflict,
+                        "risk policy '\(document.name)' covers universe '\(policy.universe.value)', as '\(first)' does",
+                        at: policy.universe.span, notes: ["a strategy trades under the one policy of its universe"]))
+            } else {
+                covered[policy.universe.value] = document.name
+            }
+        }
+        return diagnostics
     }
 
     private func compile(

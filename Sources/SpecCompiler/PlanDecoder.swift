@@ -41,7 +41,13 @@ public enum PlanDecoder {
             let decoded = ExecutionPlan(
                 strategies: try Self.array(plan["strategies"], "strategies", file).map { try Self.strategy($0, file) },
                 universes: try Self.array(plan["universes"], "universes", file).map { try Self.universe($0, file) },
-                riskPolicies: try Self.array(plan["risk_policies"], "risk_policies", file))
+                riskPolicies: try Self.array(plan["risk_policies"], "risk_policies", file).map { policy in
+                    // Typed reading checks every field the risk engine needs.
+                    do { _ = try PlanRiskPolicy(json: policy) } catch let error as PlanRiskPolicy.DecodingError {
+                        throw Self.malformed(error.message, file.path)
+                    }
+                    return policy
+                })
             guard decoded.hash.description == recorded else {
                 throw Failure(
                     diagnostic: Diagnostic(

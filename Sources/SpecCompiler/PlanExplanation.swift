@@ -9,7 +9,7 @@ public enum PlanExplanation {
     ) -> String {
         var out = "plan \(plan.hash) (\(ExecutionPlan.format)): \(plural(plan.strategies.count, "strategy", "strategies")), "
             + "\(plural(plan.universes.count, "universe")), \(plural(plan.riskPolicies.count, "risk policy", "risk policies"))\n"
-        let policies = plan.riskPolicies.compactMap(RiskChainView.init)
+        let policies = plan.riskPolicies.compactMap { try? PlanRiskPolicy(json: $0) }
         for strategy in plan.strategies where selected == nil || strategy.id == selected {
             let base = "strategies/\(strategy.id)"
             out += "\nstrategy \(strategy.id)\n"
@@ -48,19 +48,8 @@ public enum PlanExplanation {
             if !overlays.isEmpty { out += "  overlays:  \(overlays.joined(separator: "; "))\n" }
             let trade = Self.tradePolicyText(strategy.tradePolicy)
             if !trade.isEmpty { out += "  trade policy: \(trade.joined(separator: "; "))\n" }
-            for policy in policies where policy.universe == strategy.universe.rawValue {
-                out += "  risk chain (\(policy.name), tightest of global and strategy scope; symbol overrides apply per order):\n"
-                let scopedLimits = policy.overrides["strategy:\(strategy.id)"] ?? [:]
-                for (index, definition) in RiskLimits.definitions.enumerated() {
-                    let global = policy.limits[definition.key]
-                    let scoped = scopedLimits[definition.key]
-                    let values = [global, scoped].compactMap { $0 }
-                    guard let first = values.first else { continue }
-                    let tightest = values.dropFirst().reduce(first) { definition.largerIsStricter ? max($0, $1) : min($0, $1) }
-                    let origin = scoped == tightest && global != tightest ? "strategy" : "global"
-                    out += "    \(String(index + 1).leftPadded(2)). \(definition.key) = \(tightest) (\(origin))\n"
-                }
-            }
+            let policy = policies.first { $0.universe == strategy.universe }
+            out += RiskChainText.render(policy, strategy: strategy.id)
         }
         return out
     }
@@ -98,43 +87,6 @@ public enum PlanExplanation {
         var parts = items.compactMap { template, value in value.map { template.replacing("%d", with: String($0)) } }
         if let cap = policy.maxSessionNegativeExitBPS { parts.append("no entries once losing exits sum to \(cap) bps") }
         return parts
-    }
-
-    /// The parts of a plan's risk-policy JSON that the chain listing needs.
-    struct RiskChainView {
-        var name: String
-        var universe: String
-        var limits: [String: Decimal]
-        var overrides: [String: [String: Decimal]]
-
-        init?(_ value: JSONValue) {
-            guard case .object(let object) = value, case .string(let name)? = object["name"],
-                case .string(let universe)? = object["universe"]
-            else { return nil }
-            func limits(_ value: JSONValue?) -> [String: Decimal] {
-                guard case .object(let items)? = value else { return [:] }
-                var result: [String: Decimal] = [:]
-                for (key, item) in items {
-                    // In memory a plan holds decimals; read back from JSON they are strings.
-                    switch item {
-                    case .decimal(let number): result[key] = number
-                    case .string(let text): result[key] = Decimal(text)
-                    default: break
-                    }
-                }
-                return result
-            }
-            self.name = name
-            self.universe = universe
-            self.limits = limits(object["limits"])
-            var overrides: [String: [String: Decimal]] = [:]
-            if case .array(let items)? = object["overrides"] {
-                for case .object(let item) in items {
-                    if case .string(let scope)? = item["scope"] { overrides[scope] = limits(item["limits"]) }
-                }
-            }
-            self.overrides = overrides
-        }
     }
 
     /// Catalog features a strategy reads, in byte order; `?` marks those read only optionally.

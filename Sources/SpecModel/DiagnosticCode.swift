@@ -41,6 +41,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case unusedParameter = "PLAN006"
         case malformedPlan = "PLAN007"
         case planHashMismatch = "PLAN008"
+        case riskPolicyConflict = "PLAN009"
         case malformedRecord = "DATA001"
         case missingField = "DATA002"
         case invalidField = "DATA003"
@@ -112,6 +113,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
     public static let unusedParameter = DiagnosticCode(.unusedParameter)
     public static let malformedPlan = DiagnosticCode(.malformedPlan)
     public static let planHashMismatch = DiagnosticCode(.planHashMismatch)
+    public static let riskPolicyConflict = DiagnosticCode(.riskPolicyConflict)
     public static let malformedRecord = DiagnosticCode(.malformedRecord)
     public static let missingField = DiagnosticCode(.missingField)
     public static let invalidField = DiagnosticCode(.invalidField)
@@ -180,6 +182,7 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .unusedParameter: "unused parameter"
         case .malformedPlan: "malformed plan file"
         case .planHashMismatch: "plan hash mismatch"
+        case .riskPolicyConflict: "two risk policies for one universe"
         case .malformedRecord: "malformed JSON record"
         case .missingField: "missing or mistyped field"
         case .invalidField: "invalid field value"
@@ -264,8 +267,8 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
                 + "usually a percent written as a fraction."
         case .overrideOutsideUniverse:
             "A RiskPolicy override or symbol list, or a Strategy's symbols, name a symbol that their universe does not "
-                + "contain, so it can never apply. In a Scenario (its symbols or positions) it is an error: the run "
-                + "would price a symbol no strategy may trade."
+                + "contain, so it can never apply. In a Scenario (its symbols, positions or faults) it is an error: the "
+                + "run would price a symbol no strategy may trade, or the fault would never apply."
         case .expressionSyntax:
             "A rule expression does not parse; the caret marks the offending character. See the expression grammar in "
                 + "docs/spec-reference/strategy.md."
@@ -288,6 +291,9 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
         case .planHashMismatch:
             "A plan whose content no longer hashes to its recorded hash: it was edited by hand. Plans are compiled, "
                 + "never edited; change the specs and compile."
+        case .riskPolicyConflict:
+            "Two `RiskPolicy` documents name the same universe. A strategy trades under the policy of its universe, so "
+                + "there must be exactly one; merge them (overrides narrow limits per strategy or symbol)."
         case .malformedRecord:
             "A market-data or signal line is not well-formed JSON (RFC 8259, one value per line). The column points at "
                 + "the offending byte; no record of the file is used until every line decodes."
@@ -311,7 +317,8 @@ public struct DiagnosticCode: Sendable, Hashable, CustomStringConvertible {
                 + "`torghut dataset convert`."
         case .scenarioNotRunnable:
             "A valid Scenario that cannot run against the market calendar: its date has no New York session (weekend "
-                + "or holiday), or its window ends after the close (13:00 on half days)."
+                + "or holiday), or its window ends after the close (13:00 on half days). Also a fault that cannot "
+                + "apply: a price_shock on a dataset source, or a fault on a symbol the run does not cover."
         case .scenarioNotFound:
             "`--scenario` names no Scenario in the spec tree and no readable file. The message lists the scenarios."
         case .gateFailed:

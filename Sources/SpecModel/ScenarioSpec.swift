@@ -5,10 +5,10 @@
 /// A scenario is a run input, not plan behaviour: `compile`, the plan hash and `explain` ignore Scenario documents,
 /// so adding or editing a scenario never changes a plan. `validate` checks them like every other kind.
 ///
-/// Checked here: every key, type and range; one source; gate bounds; positions. Checked with the whole tree
+/// Checked here: every key, type and range; one source; gate bounds; positions; fault symbols and windows. Checked with the whole tree
 /// (`SpecCompiler`'s tree checks): the universe exists (SPEC021) and holds the scenario's symbols and positions
 /// (SPEC028, an error for scenarios). Checked when the scenario runs: that `session.date` is a trading day, that the
-/// window fits an early-close session, and that a dataset file can be read.
+/// window fits an early-close session, that a dataset file can be read, and that faults fit the source and symbols.
 public struct ScenarioSpec: Sendable, Hashable {
     public var universe: Located<Identifier>
     /// The symbols the run covers, in the order written. Empty means every symbol of the universe.
@@ -21,6 +21,8 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var costs: Costs
     public var account: Account
     public var gates: [Gate]
+    /// Deterministic faults injected into the run, in the order written (ScenarioFaults.swift). Empty: none.
+    public var faults: [Fault]
     /// True when the market data is a stand-in: generated because the scenario's real source (for an imported Torghut
     /// simulation, its ClickHouse dump) does not exist here. Reports say so; such results are never evidence about
     /// the real day.
@@ -153,6 +155,7 @@ public struct ScenarioSpec: Sendable, Hashable {
             costs: r.optional("costs", Costs.kind) ?? .default,
             account: r.required("account", Account.kind),
             gates: r.optional("gates", Gate.listKind) ?? [],
+            faults: r.optional("faults", Fault.listKind) ?? [],
             synthetic: r.optional(
                 "synthetic",
                 .bool(
@@ -186,6 +189,7 @@ public struct ScenarioSpec: Sendable, Hashable {
                     notes: ["add it to 'symbols', or remove 'symbols' to cover the whole universe"])
             }
         }
+        Self.checkFaults(spec, r)
         return spec
     }
 

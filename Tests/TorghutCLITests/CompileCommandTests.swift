@@ -70,8 +70,13 @@ import Testing
     @Test func explainNamesTheTightestLimitAndItsScope() throws {
         let result = try CLI.run(["explain", "specs", "--strategy", "intraday_tsmom_v1@prod"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("     1. max_notional_per_trade_usd = 50000 (strategy)\n"))
-        #expect(result.stdout.contains("    12. price_band_bps = 150 (global)\n"))
+        // Every check in chain order, with the tightest value in force and where it came from.
+        #expect(result.stdout.contains(
+            "    20. max_notional       increasing reject max_notional_per_trade_usd = 50000 (strategy) -> max_notional_exceeded\n"))
+        #expect(result.stdout.contains(
+            "     8. price_band         all orders reject price_band_bps = 150 (global) -> price_band_exceeded\n"))
+        #expect(result.stdout.contains(
+            "    22. position_notional  increasing clamp  off -> symbol_capacity_exhausted\n"))
         #expect(result.stdout.contains("  features:  cross_section_continuation_rank, cross_section_opening_window_return_rank, "
             + "ema12, ema26, macd, macd_signal, recent_imbalance_pressure_avg, recent_microprice_bias_bps_avg, "
             + "recent_quote_invalid_ratio, rsi14, spread_bps, vol_realized_w60s\n"))

@@ -1,0 +1,172 @@
+import SpecCompiler
+import SpecModel
+
+/// What one check says about an intent. Checks are pure functions of `RiskCheckInput`; the chain applies results.
+enum RiskCheckResult: Sendable {
+    case allow
+    /// Refuse the whole order.
+    case deny(Objection)
+    /// Reduce the risk-increasing part to `increase` (0 removes it; the order keeps its reducing part, or is refused
+    /// when it has none).
+    case limitIncrease(to: Decimal, Objection)
+
+    struct Objection: Sendable {
+        var reason: RiskReason
+        var origin: RiskLimitOrigin = .policy
+        var key: RiskLimitKey? = nil
+        var limit: Decimal? = nil
+        var value: Decimal? = nil
+    }
+}
+
+/// Everything a check reads, assembled once per intent.
+struct RiskCheckInput: Sendable {
+    var intent: RiskIntent
+    var account: RiskAccount
+    var rules: RiskRules
+    /// The order's limit price (positive once the `price` check passed).
+    var price: Decimal
+    var split: RiskSplit
+    /// increase × price at 10⁻¹⁸ (`Decimal.product`), kept in step with `split.increase`.
+    var notional: Int128
+    var now: TimestampNanos
+}
+
+extension RiskEngine {
+    /// Runs every check in `RiskCheck` order and writes the verdict: the first check that refuses the order ends the
+    /// chain; clamps reduce the risk-increasing part and the chain goes on with the smaller order. Pure: reads the
+    /// state, never changes it. Allocation-free once `verdict` has held a few clamps.
+    public func evaluate(
+        _ intent: RiskIntent, account: RiskAccount, state: RiskState, into verdict: inout RiskVerdict
+    ) {
+        verdict.reset(quantity: intent.quantity)
+        let price = intent.limitPrice ?? .zero
+        let split = RiskSplit(action: intent.action, quantity: intent.quantity, position: account.position)
+        var input = RiskCheckInput(
+            intent: intent, account: account, rules: self.rules[intent.strategy], price: price, split: split,
+            notional: Decimal.product(split.increase, price), now: state.now == .min ? intent.signalTime : state.now)
+        // In `RiskCheck` order (the catalog `torghut explain` prints); each call is a pure check, inlined here.
+        if self.apply(.price, Self.checkPrice(input), &input, &verdict) { return }
+        if self.apply(.quantity, Self.checkQuantity(input), &input, &verdict) { return }
+        if self.apply(.symbolDenied, self.checkSymbolDenied(input), &input, &verdict) { return }
+        if self.apply(.symbolAllowed, self.checkSymbolAllowed(input), &input, &verdict) { return }
+        if self.apply(.tradingHours, Self.checkTradingHours(input, session: state.session), &input, &verdict) { return }
+        if self.apply(.signalAge, self.checkSignalAge(input), &input, &verdict) { return }
+        if self.apply(.quoteAge, self.checkQuoteAge(input), &input, &verdict) { return }
+        if self.apply(.priceBand, self.checkPriceBand(input), &input, &verdict) { return }
+        if self.apply(.duplicateIntent, self.checkDuplicateIntent(input, state), &input, &verdict) { return }
+        if self.apply(.orderRate, self.checkOrderRate(input, state), &input, &verdict) { return }
+        if self.apply(.symbolOrderRate, self.checkSymbolOrderRate(input, state), &input, &verdict) { return }
+        // From here on only the risk-increasing part is checked; a purely reducing order is done.
+        guard input.split.increase > .zero else { return }
+        if self.apply(.dailyLoss, self.checkDailyLoss(input, state), &input, &verdict) { return }
+        if self.apply(.drawdown, self.checkDrawdown(input, state), &input, &verdict) { return }
+        if self.apply(.cooldown, self.checkCooldown(input, state), &input, &verdict) { return }
+        if self.apply(.patternDayTrader, Self.checkPatternDayTrader(input, state), &input, &verdict) { return }
+        if self.apply(.shorts, Self.checkShorts(input), &input, &verdict) { return }
+        if self.apply(.borrow, Self.checkBorrow(input), &input, &verdict) { return }
+        if self.apply(.openPositions, self.checkOpenPositions(input), &input, &verdict) { return }
+        if self.apply(.maxQuantity, self.checkMaxQuantity(input), &input, &verdict) { return }
+        if self.apply(.maxNotional, self.checkMaxNotional(input), &input, &verdict) { return }
+        if self.apply(.participation, self.checkParticipation(input), &input, &verdict) { return }
+        if self.apply(.positionNotional, self.checkPositionNotional(input), &input, &verdict) { return }
+        if self.apply(.positionFraction, self.checkPositionFraction(input), &input, &verdict) { return }
+        if self.apply(.grossExposure, self.checkGrossExposure(input), &input, &verdict) { return }
+        if self.apply(.netExposure, self.checkNetExposure(input), &input, &verdict) { return }
+        if self.apply(.buyingPower, Self.checkBuyingPower(input), &input, &verdict) { return }
+        if self.apply(.quantityStep, Self.checkQuantityStep(input), &input, &verdict) { return }
+        _ = self.apply(.minNotional, self.checkMinNotional(input), &input, &verdict)
+    }
+
+    /// Applies one check's result; true when the chain ends (the order is refused, or nothing risk-increasing is
+    /// left for the checks after a clamp to the reducing part to look at).
+    @inline(__always)
+    private func apply(
+        _ check: RiskCheck, _ result: RiskCheckResult, _ input: inout RiskCheckInput, _ verdict: inout RiskVerdict
+    ) -> Bool {
+        switch result {
+        case .allow:
+            return false
+        case .deny(let objection):
+            verdict.denial = Self.finding(check, objection, before: verdict.quantity, after: .zero)
+            verdict.quantity = .zero
+            return true
+        case .limitIncrease(let increase, let objection):
+            let kept = max(.zero, min(increase, input.split.increase))
+            let after = Decimal(units: input.split.reduce.units + kept.units)
+            let finding = Self.finding(check, objection, before: verdict.quantity, after: after)
+            guard after > .zero else {
+                verdict.denial = finding
+                verdict.quantity = .zero
+                return true
+            }
+            verdict.clamps.append(finding)
+            input.split.increase = kept
+            input.notional = Decimal.product(kept, input.price)
+            verdict.quantity = after
+            return kept.isZero && check.applies == .riskIncreasing
+        }
+    }
+
+    private static func finding(
+        _ check: RiskCheck, _ objection: RiskCheckResult.Objection, before: Decimal, after: Decimal
+    ) -> RiskFinding {
+        RiskFinding(
+            check: check, reason: objection.reason, origin: objection.origin, key: objection.key?.key,
+            limit: objection.limit, value: objection.value, quantityBefore: before, quantityAfter: after)
+    }
+
+    @inline(__always)
+    func limit(_ key: RiskLimitKey, _ input: borrowing RiskCheckInput) -> (value: Decimal, origin: RiskLimitOrigin)? {
+        self.limits.value(key, strategy: input.intent.strategy, symbol: input.intent.symbol)
+    }
+}
+
+// MARK: - Arithmetic helpers (exact; a value out of the decimal range fails closed)
+
+extension Decimal {
+    /// The exact product of two decimals at 10⁻¹⁸ (a "wide" value): one 64×64→128-bit multiply, no rounding and
+    /// no division, so the chain compares products such as `fraction × equity` with notionals exactly and cheaply.
+    @inline(__always)
+    static func product(_ a: Decimal, _ b: Decimal) -> Int128 {
+        let (high, low) = a.units.multipliedFullWidth(by: b.units)
+        return Int128(high) << 64 | Int128(low)
+    }
+
+    /// This value at 10⁻¹⁸.
+    @inline(__always)
+    var wide: Int128 { Int128(self.units) * 1_000_000_000 }
+
+    /// A wide value as a decimal, toward zero, saturating (reports and clamps only).
+    static func narrow(_ wide: Int128) -> Decimal {
+        Decimal(units: Int64(clamping: wide / 1_000_000_000))
+    }
+
+    /// Shares a wide notional buys at `price`, toward zero, never negative (clamps only).
+    static func quantity(_ wide: Int128, at price: Decimal) -> Decimal {
+        guard wide > 0, price.units > 0 else { return .zero }
+        return Decimal(units: Int64(clamping: wide / Int128(price.units)))
+    }
+
+    /// `self / divisor` toward zero; nil for a zero divisor (reports only).
+    func ratio(_ divisor: Decimal) -> Decimal? {
+        self.divided(by: divisor, rounding: .down)
+    }
+
+    @inline(__always)
+    func plus(_ other: Decimal) -> Decimal {
+        self.adding(other) ?? (other.isNegative ? .minimum : .maximum)
+    }
+
+    @inline(__always)
+    func minus(_ other: Decimal) -> Decimal {
+        self.subtracting(other) ?? (other.isNegative ? .maximum : .minimum)
+    }
+
+    static let maximum = Decimal(units: Int64.max)
+    static let minimum = Decimal(units: -Int64.max)
+
+    /// Nanoseconds as seconds (one unit of `Decimal` is 10⁻⁹).
+    @inline(__always)
+    static func seconds(nanos: Int64) -> Decimal { Decimal(units: nanos) }
+}

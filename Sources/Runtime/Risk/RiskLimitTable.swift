@@ -1,0 +1,109 @@
+import SpecCompiler
+import SpecModel
+
+/// The numeric limits, indexed like `RiskLimits.definitions` (a test keeps the two in step).
+public enum RiskLimitKey: Int, Sendable, CaseIterable {
+    case maxNotionalPerTrade
+    case minNotionalPerTrade
+    case maxQuantityPerOrder
+    case maxPositionNotional
+    case maxPositionFraction
+    case maxGrossExposure
+    case maxGrossExposureFraction
+    case maxNetExposure
+    case maxNetExposureFraction
+    case maxOpenPositions
+    case maxParticipation
+    case priceBand
+    case maxQuoteAge
+    case maxSignalAge
+    case maxDailyLoss
+    case maxDailyLossFraction
+    case maxDrawdownFraction
+    case maxOrdersPerMinute
+    case maxOrdersPerMinutePerSymbol
+    case duplicateIntentWindow
+    case cooldown
+
+    /// The spec key (`max_notional_per_trade_usd`, ...).
+    public var key: String { Self.keys[self.rawValue] }
+
+    private static let keys = RiskLimits.definitions.map(\.key)
+}
+
+/// Every limit resolved once per (strategy, symbol): the tightest of the global value, the strategy's override and
+/// the symbol's override, with the scope it came from. A flat array of units, so a lookup is two multiplies.
+struct RiskLimitTable: Sendable {
+    private static let absent = Int64.min
+    private static let keyCount = RiskLimitKey.allCases.count
+
+    /// Rows per strategy: one per symbol, then one for a symbol outside the plan (global and strategy scope only).
+    let rowsPerStrategy: Int
+    private var units: [Int64]
+    private var origins: [RiskLimitOrigin]
+
+    init(policies: [PlanRiskPolicy], strategyIDs: [Identifier], symbols: [Symbol]) {
+        self.rowsPerStrategy = symbols.count + 1
+        let size = strategyIDs.count * self.rowsPerStrategy * Self.keyCount
+        self.units = Array(repeating: Self.absent, count: size)
+        self.origins = Array(repeating: .global, count: size)
+        for (strategy, (policy, id)) in zip(policies, strategyIDs).enumerated() {
+            var strategyLimits: [String: Decimal] = [:]
+            var symbolLimits: [Symbol: [String: Decimal]] = [:]
+            for override in policy.overrides {
+                switch override.scope {
+                case .strategy(let overridden) where overridden == id: strategyLimits = override.limits
+                case .symbol(let symbol): symbolLimits[symbol] = override.limits
+                default: break
+                }
+            }
+            for row in 0..<self.rowsPerStrategy {
+                let symbolScoped = row < symbols.count ? symbolLimits[symbols[row]] ?? [:] : [:]
+                for key in RiskLimitKey.allCases {
+                    let definition = RiskLimits.definitions[key.rawValue]
+                    var best: (Decimal, RiskLimitOrigin)?
+                    for (value, origin) in [
+                        (policy.limits[definition.key], RiskLimitOrigin.global),
+                        (strategyLimits[definition.key], .strategy), (symbolScoped[definition.key], .symbol),
+                    ] {
+                        guard let value else { continue }
+                        if let current = best?.0 {
+                            let tighter = definition.largerIsStricter ? value > current : value < current
+                            if tighter { best = (value, origin) }
+                        } else {
+                            best = (value, origin)
+                        }
+                    }
+                    guard let best else { continue }
+                    let index = self.index(strategy: strategy, row: row, key: key)
+                    self.units[index] = best.0.units
+                    self.origins[index] = best.1
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func index(strategy: Int, row: Int, key: RiskLimitKey) -> Int {
+        (strategy * self.rowsPerStrategy + row) * Self.keyCount + key.rawValue
+    }
+
+    /// The limit for an intent, or nil when no scope sets it. `symbol` nil is a symbol outside the plan.
+    @inline(__always)
+    func value(_ key: RiskLimitKey, strategy: Int, symbol: Int?) -> (value: Decimal, origin: RiskLimitOrigin)? {
+        let index = self.index(strategy: strategy, row: symbol ?? (self.rowsPerStrategy - 1), key: key)
+        let units = self.units[index]
+        return units == Self.absent ? nil : (Decimal(units: units), self.origins[index])
+    }
+
+    /// The largest value of `key` anywhere in the table (sizes the order-rate history).
+    func largest(_ key: RiskLimitKey) -> Decimal? {
+        var best: Int64?
+        var index = key.rawValue
+        while index < self.units.count {
+            if self.units[index] != Self.absent { best = max(best ?? self.units[index], self.units[index]) }
+            index += Self.keyCount
+        }
+        return best.map { Decimal(units: $0) }
+    }
+}

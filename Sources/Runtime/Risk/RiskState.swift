@@ -1,0 +1,102 @@
+import SpecModel
+
+/// The most recent event times, newest last, in a fixed-size ring (order-rate windows).
+struct EventTimeRing: Sendable {
+    private var times: [TimestampNanos]
+    private var next = 0
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.times = Array(repeating: 0, count: max(1, capacity))
+    }
+
+    mutating func append(_ time: TimestampNanos) {
+        self.times[self.next] = time
+        self.next = (self.next + 1) % self.times.count
+        self.count = min(self.count + 1, self.times.count)
+    }
+
+    /// How many of the newest `limit` times are after `start` (so a result equal to `limit` means "at least").
+    func count(after start: TimestampNanos, upTo limit: Int) -> Int {
+        var found = 0
+        var index = self.next
+        while found < min(limit, self.count) {
+            index = index == 0 ? self.times.count - 1 : index - 1
+            guard self.times[index] > start else { break }
+            found += 1
+        }
+        return found
+    }
+}
+
+/// What the risk chain remembers between intents: the clock, the session, the day's equity path, accepted orders
+/// and day trades. The chain only reads it; `RiskEngine.observe` and `RiskEngine.record` change it, so every change
+/// is an explicit step of the caller (simulator or live loop), never a side effect of a check.
+public struct RiskState: Sendable {
+    /// The newest time seen: every age and window is measured from here (event time in the simulator).
+    public internal(set) var now: TimestampNanos = .min
+    /// The New York session containing `now`, if any, and the session date the day's counters belong to.
+    public internal(set) var session: TradingSession?
+    public internal(set) var sessionDate: CivilDate?
+    /// Until when `session`/`sessionDate` hold without asking the calendar again.
+    var sessionValidUntil: TimestampNanos = .min
+
+    /// Equity at the first observation of the session, its high-water mark, the largest loss from the open and the
+    /// deepest fall from a high-water mark seen so far today (peak and trough), so a breach stays breached all day.
+    public internal(set) var openingEquity: Decimal?
+    public internal(set) var highWaterMark: Decimal = .zero
+    public internal(set) var worstLoss: Decimal = .zero
+    public internal(set) var worstDrawdown: (peak: Decimal, trough: Decimal) = (.zero, .zero)
+
+    var accountOrders: EventTimeRing
+    var symbolOrders: [EventTimeRing]
+    /// Per (strategy, symbol, side): the time of the last accepted intent; `.min` when none.
+    var lastIntent: [TimestampNanos]
+    /// Per symbol: the time of the last accepted risk-increasing order.
+    var lastIncrease: [TimestampNanos]
+
+    /// Day trades per session, newest last, for the sessions of the rolling five-session window.
+    public internal(set) var dayTrades: [(date: CivilDate, count: Int)] = []
+    /// Per symbol: a position opened or added to this session and still held (a day trade waiting to happen).
+    var openedToday: [Bool]
+    public internal(set) var openedTodayHeld = 0
+
+    init(strategies: Int, symbols: Int, accountRateCapacity: Int, symbolRateCapacity: Int) {
+        self.accountOrders = EventTimeRing(capacity: accountRateCapacity)
+        self.symbolOrders = Array(repeating: EventTimeRing(capacity: symbolRateCapacity), count: symbols)
+        self.lastIntent = Array(repeating: .min, count: strategies * symbols * 2)
+        self.lastIncrease = Array(repeating: .min, count: symbols)
+        self.openedToday = Array(repeating: false, count: symbols)
+    }
+
+    /// Day trades counted in the rolling window (today included).
+    public var dayTradesInWindow: Int { self.dayTrades.reduce(0) { $0 + $1.count } }
+
+    /// Tracks the day's equity path. `equity` is today's current value.
+    mutating func observe(equity: Decimal) {
+        guard let opening = self.openingEquity else {
+            self.openingEquity = equity
+            self.highWaterMark = equity
+            self.worstDrawdown = (equity, equity)
+            return
+        }
+        if equity > self.highWaterMark { self.highWaterMark = equity }
+        if let loss = opening.subtracting(equity), loss > self.worstLoss { self.worstLoss = loss }
+        if Self.deeper(peak: self.highWaterMark, trough: equity, than: self.worstDrawdown) {
+            self.worstDrawdown = (self.highWaterMark, equity)
+        }
+    }
+
+    /// (peak − trough) / peak > (other peak − other trough) / other peak, by cross-multiplying (no division).
+    static func deeper(peak: Decimal, trough: Decimal, than other: (peak: Decimal, trough: Decimal)) -> Bool {
+        guard peak.units > 0 else { return false }
+        let fall = Int128(peak.units) - Int128(trough.units)
+        let otherFall = Int128(other.peak.units) - Int128(other.trough.units)
+        guard other.peak.units > 0 else { return fall > 0 }
+        let (left, leftOverflow) = fall.multipliedReportingOverflow(by: Int128(other.peak.units))
+        let (right, rightOverflow) = otherFall.multipliedReportingOverflow(by: Int128(peak.units))
+        // Only near the edge of the decimal range (billions of dollars below zero): compare approximately.
+        if leftOverflow || rightOverflow { return Double(fall) / peak.doubleValue > Double(otherFall) / other.peak.doubleValue }
+        return left > right
+    }
+}
