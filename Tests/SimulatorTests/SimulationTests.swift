@@ -49,7 +49,10 @@ import Testing
         #expect(first.identity, "equity = starting cash + realized + unrealized − costs after every signal")
         let metrics = first.metrics
         #expect(metrics.signals == signals.count)
-        #expect(metrics.decisions > 10 && metrics.orders == metrics.decisions && metrics.fills == metrics.orders)
+        // Every decision is an order unless the risk chain refused it (this tree has no RiskPolicy: the built-in
+        // default refuses short sales).
+        #expect(metrics.decisions > 10 && metrics.orders + metrics.riskRejected == metrics.decisions)
+        #expect(metrics.riskRejected > 0 && metrics.fills == metrics.orders)
         #expect(metrics.fillRate == 1)
         #expect(metrics.netPnL == metrics.endingEquity - metrics.startingEquity)
         #expect(metrics.grossPnL - metrics.costs == metrics.netPnL)

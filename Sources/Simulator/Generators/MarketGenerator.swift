@@ -30,11 +30,14 @@ public struct MarketGenerator: Sendable {
         public var tradesPerSecond: Int
         /// Quoted spread in cents.
         public var spreadCents: Int
+        /// Gaps of the path price (a Scenario's `price_shock` faults), applied in list order. Empty: none, and the
+        /// stream is the same as without this field.
+        public var priceShocks: [PriceShock]
 
         public init(
             kind: Kind, seed: UInt64, session: TradingSession, symbols: [String], startMinute: Int = 0,
             minutes: Int = 60, driftFraction: Double = 0.02, volatilityPerSecond: Double? = nil,
-            tradesPerSecond: Int = 3, spreadCents: Int = 2
+            tradesPerSecond: Int = 3, spreadCents: Int = 2, priceShocks: [PriceShock] = []
         ) {
             self.kind = kind
             self.seed = seed
@@ -46,6 +49,25 @@ public struct MarketGenerator: Sendable {
             self.volatilityPerSecond = volatilityPerSecond ?? (kind == .trendDay ? 0.00005 : 0.0004)
             self.tradesPerSecond = tradesPerSecond
             self.spreadCents = spreadCents
+            self.priceShocks = priceShocks
+        }
+    }
+
+    /// A one-time gap: at the first second of `minuteAfterOpen`, after that second's move, the path price of each
+    /// affected symbol is multiplied by `factor` (1 + the fault's `move_fraction`). On a mean-reverting day the level
+    /// the path reverts to moves with it, so the gap persists instead of being pulled back. No random number is drawn
+    /// for a shock: every trade, quote, size and time stays what it was, only later prices scale.
+    public struct PriceShock: Sendable, Hashable {
+        /// Minutes after the open (not after the window's start).
+        public var minuteAfterOpen: Int
+        public var factor: Double
+        /// The affected symbols; empty means every symbol. Names outside the settings' symbols are ignored.
+        public var symbols: [String]
+
+        public init(minuteAfterOpen: Int, factor: Double, symbols: [String] = []) {
+            self.minuteAfterOpen = minuteAfterOpen
+            self.factor = factor
+            self.symbols = symbols
         }
     }
 
@@ -61,6 +83,8 @@ public struct MarketGenerator: Sendable {
     private var pending: [MarketEvent] = []
     private var pendingIndex = 0
     private let drift: Double
+    /// The price shocks resolved to (epoch second, factor, affected symbol indices), in settings order.
+    private let shocks: [(second: Int64, factor: Double, affected: [Bool])]
 
     /// - Parameter symbols: the table the events' ids come from (the TA pipeline's); names are interned in the
     ///   settings' order.
@@ -75,6 +99,13 @@ public struct MarketGenerator: Sendable {
         let seconds = Double(max(1, self.endSecond - start))
         // (1 + d)^(1/n) − 1 without pow: a first-order step, exact enough for a synthetic trend, and bit-stable.
         self.drift = settings.driftFraction / seconds
+        let openSecond = settings.session.open / Timestamp.nanosPerSecond
+        self.shocks = settings.priceShocks.map { shock in
+            (
+                openSecond + Int64(shock.minuteAfterOpen) * 60, shock.factor,
+                settings.symbols.map { shock.symbols.isEmpty || shock.symbols.contains($0) }
+            )
+        }
         self.prices = []
         self.anchors = []
         self.nextTradeID = Array(repeating: 1, count: settings.symbols.count)
@@ -105,6 +136,14 @@ public struct MarketGenerator: Sendable {
 
     private static func cents(_ price: Double) -> Double { max(0.01, (price * 100).rounded() / 100) }
 
+    /// Gaps the path (and the mean-reversion anchor) of symbol `index` by every shock of the current second.
+    private mutating func applyShocks(_ index: Int) {
+        for shock in self.shocks where shock.second == self.second && shock.affected[index] {
+            self.prices[index] *= shock.factor
+            self.anchors[index] *= shock.factor
+        }
+    }
+
     /// One second of every symbol: the path moves once, trades print around it, quotes straddle it.
     private mutating func generateSecond() {
         self.pending.removeAll(keepingCapacity: true)
@@ -120,6 +159,7 @@ public struct MarketGenerator: Sendable {
                 let pull = 0.02 * (self.anchors[index] - self.prices[index])
                 self.prices[index] += pull + 2 * sigma * self.anchors[index] * self.gaussian()
             }
+            if !self.shocks.isEmpty { self.applyShocks(index) }
             self.prices[index] = max(0.05, self.prices[index])
             let mid = self.prices[index]
             let halfSpread = Double(self.settings.spreadCents) / 200

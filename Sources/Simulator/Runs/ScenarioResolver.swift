@@ -38,6 +38,11 @@ public enum ScenarioResolver {
         let ta = TechnicalAnalysisConfiguration(
             mode: scenario.technicalAnalysis.parity == .torghut ? .torghutParity : .native,
             allowance: Int64(scenario.technicalAnalysis.allowanceMilliseconds) * 1_000_000)
+        let faults: (run: [ScenarioRun.Fault], shocks: [MarketGenerator.PriceShock])
+        switch Self.faults(scenario, symbols: symbols, open: session.open) {
+        case .success(let resolved): faults = resolved
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
         let source: ScenarioRun.Source
         switch scenario.source {
         case .generator(let generator):
@@ -47,7 +52,8 @@ public enum ScenarioResolver {
                     session: session, symbols: symbols, startMinute: scenario.session.startMinutesAfterOpen.value,
                     minutes: scenario.session.minutes.value, driftFraction: generator.driftFraction.doubleValue,
                     volatilityPerSecond: generator.volatilityBPSPerSecond.doubleValue / 10_000,
-                    tradesPerSecond: generator.tradesPerSecond, spreadCents: generator.spreadCents))
+                    tradesPerSecond: generator.tradesPerSecond, spreadCents: generator.spreadCents,
+                    priceShocks: faults.shocks))
         case .dataset(let dataset):
             guard FileSystem.type(of: dataset.resolvedPath) == .file else {
                 return .failure(
@@ -72,6 +78,63 @@ public enum ScenarioResolver {
         }
         return .success(
             ScenarioRun(
-                name: document.name.rawValue, source: source, ta: ta, settings: settings, window: start..<end, gates: gates))
+                name: document.name.rawValue, source: source, ta: ta, settings: settings, window: start..<end,
+                gates: gates, faults: faults.run))
+    }
+
+    /// The scenario's faults with minutes resolved to instants: signal-level faults for the run, price shocks for the
+    /// generator. SIM001 at the fault for a price shock on a dataset source, or for a symbol the run does not cover
+    /// (`symbols` absent: the universe's; decoding already checked explicit `symbols`).
+    static func faults(
+        _ scenario: ScenarioSpec, symbols: [String], open: TimestampNanos
+    ) -> Result<([ScenarioRun.Fault], [MarketGenerator.PriceShock]), Diagnostic> {
+        var run: [ScenarioRun.Fault] = []
+        var shocks: [MarketGenerator.PriceShock] = []
+        let covered = Set(symbols)
+        func instant(_ minutes: Int) -> TimestampNanos { open + Int64(minutes) * Timestamp.nanosPerMinute }
+        for (index, fault) in scenario.faults.enumerated() {
+            for symbol in fault.namedSymbols where !covered.contains(symbol.value.rawValue) {
+                return .failure(
+                    Diagnostic(
+                        .scenarioNotRunnable,
+                        "faults[\(index)] names '\(symbol.value)', which the run does not cover (universe "
+                            + "'\(scenario.universe.value)')", at: symbol.span,
+                        notes: ["a fault applies to one of the scenario's symbols"]))
+            }
+            let at = fault.atMinutesAfterOpen.value
+            switch fault.effect {
+            case .priceShock(let moveFraction, let named):
+                guard scenario.source.generator != nil else {
+                    return .failure(
+                        Diagnostic(
+                            .scenarioNotRunnable,
+                            "faults[\(index)] is a price_shock, which only a generator source can apply; this "
+                                + "scenario replays a dataset", at: fault.kind.span,
+                            notes: ["use a signal-level fault (bad_tick, nan_price, ...) on a dataset"]))
+                }
+                shocks.append(
+                    MarketGenerator.PriceShock(
+                        minuteAfterOpen: at, factor: (Decimal(1) + moveFraction.value).doubleValue,
+                        symbols: named.map(\.value.rawValue)))
+            case .badTick(let symbol, let factor):
+                run.append(
+                    .badTick(symbol: symbol.value.rawValue, at: instant(at), priceFactor: factor.value.doubleValue))
+            case .nanPrice(let symbol, let minutes):
+                run.append(.nanPrice(symbol: symbol.value.rawValue, window: instant(at)..<instant(at + minutes.value)))
+            case .duplicateBurst(let symbol, let minutes, let copies):
+                run.append(
+                    .duplicateBurst(
+                        symbol: symbol.value.rawValue, window: instant(at)..<instant(at + minutes.value),
+                        copies: copies.value))
+            case .feedDelay(let symbol, let minutes):
+                run.append(.feedDelay(symbol: symbol.value.rawValue, window: instant(at)..<instant(at + minutes.value)))
+            case .clockSkew(let symbol, let seconds):
+                run.append(
+                    .clockSkew(
+                        symbol: symbol.value.rawValue, at: instant(at),
+                        skew: Int64(seconds.value) * Timestamp.nanosPerSecond))
+            }
+        }
+        return .success((run, shocks))
     }
 }

@@ -31,10 +31,13 @@ public struct ScenarioRun: Sendable {
     /// Signals outside [start, end) are not simulated (they still warm the indicators up).
     public var window: Range<TimestampNanos>?
     public var gates: [Gate]
+    /// Signal-level faults (SignalFaults.swift), applied in list order between the source and the window filter.
+    /// Price shocks live in the generator's settings.
+    public var faults: [Fault]
 
     public init(
         name: String, source: Source, ta: TechnicalAnalysisConfiguration = TechnicalAnalysisConfiguration(),
-        settings: SimulationSettings, window: Range<TimestampNanos>? = nil, gates: [Gate] = []
+        settings: SimulationSettings, window: Range<TimestampNanos>? = nil, gates: [Gate] = [], faults: [Fault] = []
     ) {
         self.name = name
         self.source = source
@@ -42,6 +45,7 @@ public struct ScenarioRun: Sendable {
         self.settings = settings
         self.window = window
         self.gates = gates
+        self.faults = faults
     }
 }
 
@@ -91,14 +95,27 @@ public enum ScenarioRunner {
             hasher.update(line)
             try writer?.write(line)
             result.eventCount += 1
-            if case .decision(let decision, _) = event {
+            switch event {
+            case .decision(let decision, _):
                 decisions[decision.strategy.rawValue, default: []].append(Self.summary(decision))
+            case .riskRejected(let order, let finding):
+                // The decision's line (the strategy's last) says what risk did to it.
+                decisions[order.strategy.rawValue]?.mutateLast { $0 += " -> risk rejected: \(finding.reason)" }
+            case .order(let order) where !order.riskClamps.isEmpty:
+                let reasons = order.riskClamps.map(\.reason).joined(separator: ", ")
+                decisions[order.strategy.rawValue]?.mutateLast { $0 += " -> risk clamped to \(order.quantity): \(reasons)" }
+            default:
+                break
             }
         }
-        try SignalSource.forEach(run.source, ta: run.ta) { signal in
+        // Faults come first, so the window sees faulted event times.
+        var faults = SignalFaults(run.faults)
+        let deliver = { (signal: SignalRecord) throws in
             if let window = run.window, !window.contains(signal.eventTime) { return }
             try simulation.process(signal, emit: sink)
         }
+        try SignalSource.forEach(run.source, ta: run.ta) { signal in try faults.process(signal, emit: deliver) }
+        try faults.finish(emit: deliver)
         try writer?.close()
         result.eventsHash = hasher.finalize()
         result.metrics = try simulation.metrics()
@@ -199,5 +216,12 @@ public enum SignalSource {
                 throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
             }
         }
+    }
+}
+
+extension Array {
+    fileprivate mutating func mutateLast(_ body: (inout Element) -> Void) {
+        guard !self.isEmpty else { return }
+        body(&self[self.count - 1])
     }
 }

@@ -12,6 +12,9 @@ public struct SimulatedOrder: Sendable, Hashable {
     /// The decision's price (arrival price for slippage).
     public var referencePrice: Decimal
     public var time: TimestampNanos
+    /// Set when the risk chain clamped the order: the quantity the strategy asked for, and each clamp.
+    public var requestedQuantity: Decimal? = nil
+    public var riskClamps: [RiskFinding] = []
 }
 
 public struct SimulatedFill: Sendable, Hashable {

@@ -10,23 +10,27 @@ public struct SimulationSettings: Sendable {
     public var costs: TorghutCostModel
     /// Share step for sizing (Torghut: whole shares for equities).
     public var stepShares: Decimal
+    /// Buying power = multiplier × equity − gross exposure: 2 is a Reg T margin account, 1 a cash account.
+    public var buyingPowerMultiplier: Decimal
 
     public init(
         startingCash: Decimal, positions: [(symbol: Symbol, quantity: Decimal, averagePrice: Decimal)] = [],
         execution: TorghutExecutionModel = TorghutExecutionModel(), costs: TorghutCostModel = TorghutCostModel(),
-        stepShares: Decimal = Decimal(1)
+        stepShares: Decimal = Decimal(1), buyingPowerMultiplier: Decimal = Decimal(2)
     ) {
         self.startingCash = startingCash
         self.positions = positions
         self.execution = execution
         self.costs = costs
         self.stepShares = stepShares
+        self.buyingPowerMultiplier = buyingPowerMultiplier
     }
 }
 
 /// The deterministic simulation loop: each signal (in stream order; its event time is the only clock) goes through
-/// the plan; every decision becomes an order, a fill and a position update. A pure function of (plan, signals,
-/// settings, `engineVersion`). Not thread-safe.
+/// the plan; every decision becomes a priced order, goes through the risk chain (the same `RiskEngine` the live
+/// runtime uses), and, if allowed, a fill and a position update. A pure function of (plan, signals, settings,
+/// `engineVersion`). Not thread-safe.
 public struct Simulation: Sendable {
     public static let engineVersion = "torghut-sim-2026.1"
 
@@ -38,10 +42,22 @@ public struct Simulation: Sendable {
     private var eventCount = 0
     /// Reused from signal to signal: a warm loop allocates only when a strategy decides.
     private var evaluations = SignalEvaluations()
+    public let risk: RiskEngine
+    public private(set) var riskState: RiskState
+    private var verdict = RiskVerdict()
+    /// Strategy id → index in the plan (the risk engine's strategy numbering).
+    private let strategyIndices: [Identifier: Int]
+    private let averageDailyVolume: Decimal?
 
     public init(plan: ExecutionPlan, settings: SimulationSettings) throws {
         self.settings = settings
         self.runner = try PlanRunner(plan: plan)
+        self.risk = try RiskEngine(plan: plan, calendar: self.runner.calendar)
+        self.riskState = self.risk.makeState()
+        var indices: [Identifier: Int] = [:]
+        for (index, strategy) in plan.strategies.enumerated() { indices[strategy.id] = index }
+        self.strategyIndices = indices
+        self.averageDailyVolume = settings.costs.advUSD > 0 ? PlanRunner.decimalValue(settings.costs.advUSD) : nil
         self.portfolio = Portfolio(cash: settings.startingCash, positions: settings.positions)
         self.startingEquity = try self.portfolio.equity()
     }
@@ -56,6 +72,7 @@ public struct Simulation: Sendable {
             self.portfolio.mark(symbol, at: close)
         }
         let equity = try self.portfolio.equity()
+        self.risk.observe(&self.riskState, time: signal.eventTime, equity: equity)
         self.runner.process(signal, equity: equity, stepShares: self.settings.stepShares, into: &self.evaluations)
         self.accumulator.metrics.evaluations += self.evaluations.count
         for entry in self.evaluations.entries {
@@ -63,7 +80,22 @@ public struct Simulation: Sendable {
             self.accumulator.metrics.decisions += 1
             try self.emit(.decision(decision, trace: Array(self.evaluations.outcomes(of: entry))), emit)
             guard decision.quantity > .zero else { continue }
-            let order = try self.settings.execution.order(for: decision, quote: signal.imbalance)
+            var order = try self.settings.execution.order(for: decision, quote: signal.imbalance)
+            let intent = self.intent(for: order, decision: decision, signal: signal)
+            let account = try self.account(for: order.symbol)
+            self.risk.evaluate(intent, account: account, state: self.riskState, into: &self.verdict)
+            if let denial = self.verdict.denial {
+                self.accumulator.metrics.riskRejected += 1
+                try self.emit(.riskRejected(order, denial), emit)
+                continue
+            }
+            if !self.verdict.clamps.isEmpty {
+                self.accumulator.metrics.riskClamped += 1
+                order.requestedQuantity = order.quantity
+                order.quantity = self.verdict.quantity
+                order.riskClamps = self.verdict.clamps
+            }
+            self.risk.record(intent, allowed: order.quantity, account: account, in: &self.riskState)
             self.accumulator.metrics.orders += 1
             try self.emit(.order(order), emit)
             let cost = try self.settings.costs.cost(
@@ -73,7 +105,13 @@ public struct Simulation: Sendable {
             self.accumulator.record(fill)
             try self.emit(.fill(fill, symbol: order.symbol, action: order.action), emit)
             let signed = order.action == .buy ? fill.quantity : fill.quantity.negated
+            let before = self.portfolio.position(order.symbol)?.quantity ?? .zero
             let realized = try self.portfolio.apply(symbol: order.symbol, quantity: signed, price: fill.price, cost: cost)
+            if let symbol = intent.symbol {
+                self.risk.recordFill(
+                    symbol: symbol, positionBefore: before,
+                    positionAfter: self.portfolio.position(order.symbol)?.quantity ?? .zero, in: &self.riskState)
+            }
             self.runner.applyFill(decision, quantity: fill.quantity, price: fill.price, time: fill.time)
             try self.emit(
                 .position(
@@ -85,6 +123,47 @@ public struct Simulation: Sendable {
 
     public func metrics() throws(SimulationError) -> SimulationMetrics {
         try self.accumulator.finish(self.portfolio, startingEquity: self.startingEquity)
+    }
+
+    /// The order as the risk chain sees it: the band is checked against the quote midpoint (else the bar close), and
+    /// the quote is as old as the signal that carried it.
+    private func intent(for order: SimulatedOrder, decision: Decision, signal: SignalRecord) -> RiskIntent {
+        var reference: Decimal?
+        var quoteTime: TimestampNanos?
+        if let quote = signal.imbalance, quote.bidPx.isFinite, quote.askPx.isFinite, quote.bidPx > 0,
+            quote.askPx >= quote.bidPx
+        {
+            reference = PlanRunner.decimalValue((quote.bidPx + quote.askPx) / 2)
+            quoteTime = signal.eventTime
+        } else if let close = signal.close, close.isFinite, close > 0 {
+            reference = PlanRunner.decimalValue(close)
+        }
+        return RiskIntent(
+            strategy: self.strategyIndices[decision.strategy] ?? 0, symbol: self.risk.symbolIndex(of: order.symbol),
+            action: order.action, quantity: order.quantity, limitPrice: order.limitPrice > .zero ? order.limitPrice : nil,
+            bandReference: reference, signalTime: decision.eventTime, quoteTime: quoteTime,
+            averageDailyVolumeUSD: self.averageDailyVolume)
+    }
+
+    /// The account from the portfolio: a Reg T style buying power (`multiplier × equity − gross`), no pending
+    /// orders (fills are immediate), no borrow data (the policy's `when_borrow_data_missing` decides).
+    private func account(for symbol: Symbol) throws(SimulationError) -> RiskAccount {
+        var gross = Decimal.zero
+        var net = Decimal.zero
+        for position in self.portfolio.positions {
+            let value = try exact(position.quantity.multiplied(by: position.mark, rounding: .halfEven), "a position value")
+            gross = try exact(gross.adding(value.magnitude), "gross exposure")
+            net = try exact(net.adding(value), "net exposure")
+        }
+        let equity = try self.portfolio.equity()
+        let power = try exact(
+            equity.multiplied(by: self.settings.buyingPowerMultiplier, rounding: .halfEven)?.subtracting(gross),
+            "buying power")
+        let position = self.portfolio.position(symbol)
+        return RiskAccount(
+            equity: equity, buyingPower: max(.zero, power), grossExposure: gross, netExposure: net,
+            openPositions: self.portfolio.positions.count, position: position?.quantity ?? .zero,
+            mark: position?.mark ?? .zero, mode: .simulation)
     }
 
     private mutating func emit(_ event: SimulationEvent, _ sink: (Int, SimulationEvent) throws -> Void) throws {

@@ -7,6 +7,8 @@ public enum SimulationEvent: Sendable, Hashable {
     case signal(SignalRecord)
     case decision(Decision, trace: [RuleOutcome])
     case order(SimulatedOrder)
+    /// A priced order the risk chain refused, with the check, reason and values compared.
+    case riskRejected(SimulatedOrder, RiskFinding)
     case fill(SimulatedFill, symbol: Symbol, action: Decision.Action)
     case position(symbol: Symbol, position: Portfolio.Position?, realizedPnL: Decimal, cash: Decimal, equity: Decimal,
                   time: TimestampNanos)
@@ -16,6 +18,7 @@ public enum SimulationEvent: Sendable, Hashable {
         case .signal: "signal"
         case .decision: "decision"
         case .order: "order"
+        case .riskRejected: "risk_rejected"
         case .fill: "fill"
         case .position: "position"
         }
@@ -53,6 +56,17 @@ public enum SimulationEvent: Sendable, Hashable {
             object["quantity"] = .decimal(order.quantity)
             object["limit_price"] = .decimal(order.limitPrice)
             object["reference_price"] = .decimal(order.referencePrice)
+            if let requested = order.requestedQuantity { object["requested_quantity"] = .decimal(requested) }
+            if !order.riskClamps.isEmpty { object["risk"] = .array(order.riskClamps.map(Self.json)) }
+        case .riskRejected(let order, let finding):
+            object["ts"] = .string(Timestamp.format(order.time))
+            object["client_order_id"] = .string(order.clientOrderID)
+            object["strategy"] = .string(order.strategy.rawValue)
+            object["symbol"] = .string(order.symbol.rawValue)
+            object["side"] = .string(order.action.rawValue)
+            object["quantity"] = .decimal(order.quantity)
+            object["limit_price"] = .decimal(order.limitPrice)
+            object["risk"] = Self.json(finding)
         case .fill(let fill, let symbol, let action):
             object["ts"] = .string(Timestamp.format(fill.time))
             object["client_order_id"] = .string(fill.clientOrderID)
@@ -98,6 +112,19 @@ public enum SimulationEvent: Sendable, Hashable {
     static func rounded(_ value: Double) -> JSONValue {
         guard let decimal = PlanRunner.decimalValue((value * 1_000_000).rounded() / 1_000_000) else { return .null }
         return .decimal(decimal)
+    }
+
+    /// A risk finding: the check, its reason code, where the limit came from, the limit key and the values compared,
+    /// and the quantity before and after.
+    static func json(_ finding: RiskFinding) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "check": .string(finding.check.name), "reason": .string(finding.reason), "scope": .string(finding.origin.name),
+            "quantity_before": .decimal(finding.quantityBefore), "quantity_after": .decimal(finding.quantityAfter),
+        ]
+        if let key = finding.key { object["key"] = .string(key) }
+        if let limit = finding.limit { object["limit"] = .decimal(limit) }
+        if let value = finding.value { object["value"] = .decimal(value) }
+        return .object(object)
     }
 
     static func json(_ outcome: RuleOutcome) -> JSONValue {

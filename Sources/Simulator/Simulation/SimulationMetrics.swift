@@ -31,6 +31,9 @@ public struct SimulationMetrics: Sendable, Hashable {
     public var decisions = 0
     public var orders = 0
     public var fills = 0
+    /// Decisions the risk chain refused, and orders it reduced.
+    public var riskRejected = 0
+    public var riskClamped = 0
 
     /// The value a `Scenario` gate checks (money as a double).
     public func value(of metric: ScenarioMetric) -> Double {
@@ -75,7 +78,8 @@ public struct SimulationMetrics: Sendable, Hashable {
             "funnel": .object([
                 "signals": .integer(Int64(self.signals)), "evaluations": .integer(Int64(self.evaluations)),
                 "decisions": .integer(Int64(self.decisions)), "orders": .integer(Int64(self.orders)),
-                "fills": .integer(Int64(self.fills)),
+                "fills": .integer(Int64(self.fills)), "risk_rejected": .integer(Int64(self.riskRejected)),
+                "risk_clamped": .integer(Int64(self.riskClamped)),
             ]),
         ])
     }
