@@ -56,22 +56,26 @@ import Testing
         let golden = try String(
             contentsOf: CLI.root.appendingPathComponent("Tests/Golden/torghut-aded76ac0f/tsmom-trend-day.golden"),
             encoding: .utf8)
-        #expect(golden.contains("\nmetric decisions 89\n") && golden.contains("\nstrategy intraday_tsmom_v1@prod 89\n"))
+        #expect(golden.contains("\nmetric decisions 156\n") && golden.contains("\nstrategy intraday_tsmom_v1@prod 156\n"))
     }
 
     @Test func aThresholdEditFailsVerifyAndNamesTheStrategy() throws {
         let directory = try self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let specs = try self.specsCopy(in: directory)
+        // Raise the breakout strategy's notional cap: its entries, refused until now, go out (clamped by gross exposure).
         try self.edit(
-            specs.appendingPathComponent("strategies/breakout-continuation-long.yaml"), "max_hold_seconds: 900",
-            "max_hold_seconds: 600")
+            specs.appendingPathComponent("risk/torghut-prod.yaml"), "max_notional_per_trade_usd: 315900.2,",
+            "max_notional_per_trade_usd: 400000,")
         let golden = CLI.root.appendingPathComponent("Tests/Golden").path
         let result = try CLI.run(["golden", "verify", specs.path, "--golden-dir", golden])
         #expect(result.status == 1)
         #expect(result.stdout.contains("error[GOLD002]: scenario trend-day no longer reproduces its golden file"))
-        #expect(result.stdout.contains("= note: strategy breakout_continuation_long_v1@research: decisions changed (2 → 3)"))
-        #expect(result.stdout.contains("= note:   - 2026-03-06T15:24:41Z MSFT sell exit 739 @ 442.68 (max_hold)"))
+        #expect(result.stdout.contains("= note: strategy breakout_continuation_long_v1@research: decisions changed (16 → 2)"))
+        #expect(result.stdout.contains(
+            "= note:   - 2026-03-06T15:09:40Z MSFT buy entry 739 @ 440.49 (breakout_continuation_long) -> risk rejected: "
+                + "max_notional_exceeded"))
+        #expect(result.stdout.contains("= note: metric orders: 0 → 2"))
         #expect(result.stdout.hasSuffix("golden: 1 of 2 scenarios failed\n"))
     }
 
@@ -115,11 +119,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let specs = try self.specsCopy(in: directory)
         try self.edit(
-            specs.appendingPathComponent("scenarios/trend-day.yaml"), "{metric: orders, max: 500}",
-            "{metric: orders, max: 1}")
+            specs.appendingPathComponent("scenarios/trend-day.yaml"), "{metric: signals, min: 1}",
+            "{metric: signals, min: 10000}")
         let result = try CLI.run(["simulate", specs.path, "--scenario", "trend-day"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("error[SIM003]: scenario trend-day: gate orders = 2.0 > max 1.0"))
+        #expect(result.stdout.contains("error[SIM003]: scenario trend-day: gate signals = 9246.0 < min 10000.0"))
         #expect(result.stdout.hasSuffix("simulated 1 scenario, 1 gate failed\n"))
         let unknown = try CLI.run(["simulate", specs.path, "--scenario", "nope"])
         #expect(unknown.status == 2 && unknown.stdout.contains("error[SIM002]: no scenario named 'nope'"))
