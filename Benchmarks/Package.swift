@@ -34,5 +34,15 @@ let package = Package(
             ],
             path: "SimulationSoak"
         ),
+        // Per-intent latency of the risk chain (see README.md).
+        .executableTarget(
+            name: "RiskLatency",
+            dependencies: [
+                .product(name: "SpecModel", package: "torghut"),
+                .product(name: "SpecCompiler", package: "torghut"),
+                .product(name: "Runtime", package: "torghut"),
+            ],
+            path: "RiskLatency"
+        ),
     ]
 )
