@@ -94,6 +94,26 @@ public struct PlanRiskPolicy: Sendable, Hashable {
         self.overrides = overrides
     }
 
+    /// The value of limit `key` for `strategy` trading `symbol` (nil: scopes global and strategy only): the tightest
+    /// of the global value and the strategy's and the symbol's overrides (the smallest, or the largest for a minimum),
+    /// with the scope it came from; on a tie the wider scope is named. Nil when no scope sets it.
+    public func tightest(_ key: String, strategy: Identifier, symbol: Symbol?) -> (value: Decimal, scope: RiskScope)? {
+        let largerIsStricter = RiskLimits.definition(key)?.largerIsStricter ?? false
+        var best: (value: Decimal, scope: RiskScope)?
+        func consider(_ value: Decimal?, _ scope: RiskScope) {
+            guard let value else { return }
+            guard let current = best?.value else {
+                best = (value, scope)
+                return
+            }
+            if largerIsStricter ? value > current : value < current { best = (value, scope) }
+        }
+        consider(self.limits[key], .global)
+        consider(self.overrides.first { $0.scope == .strategy(strategy) }?.limits[key], .strategy)
+        if let symbol { consider(self.overrides.first { $0.scope == .symbol(symbol) }?.limits[key], .symbol) }
+        return best
+    }
+
     /// Why a plan's risk-policy JSON could not be read (a `PLAN007` malformed plan).
     public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String

@@ -9,13 +9,12 @@ enum RiskChainText {
         var out = policy == nil
             ? "  risk chain (no RiskPolicy covers this universe: the built-in default applies):\n"
             : "  risk chain (\(resolved.name); each order runs these in order, the first refusal ends it):\n"
-        let scoped = resolved.overrides.first { $0.scope == .strategy(strategy) }?.limits ?? [:]
         for check in RiskCheck.allCases {
             let number = String(check.rawValue + 1)
             let head = "    " + String(repeating: " ", count: 2 - number.count) + number + ". "
                 + Self.pad(check.name, 19) + Self.pad(check.applies == .allOrders ? "all orders" : "increasing", 11)
                 + Self.pad(check.effect.rawValue, 7)
-            out += head + Self.setting(check, resolved, scoped) + " -> " + check.reasons.map(\.rawValue).joined(separator: " | ") + "\n"
+            out += head + Self.setting(check, resolved, strategy: strategy) + " -> " + check.reasons.map(\.rawValue).joined(separator: " | ") + "\n"
         }
         let symbolOverrides = resolved.overrides.compactMap { override -> String? in
             guard case .symbol(let symbol) = override.scope else { return nil }
@@ -29,17 +28,10 @@ enum RiskChainText {
     }
 
     /// The values the check compares against, or `off` when nothing configures it.
-    private static func setting(_ check: RiskCheck, _ policy: PlanRiskPolicy, _ scoped: [String: Decimal]) -> String {
+    private static func setting(_ check: RiskCheck, _ policy: PlanRiskPolicy, strategy: Identifier) -> String {
         if !check.limitKeys.isEmpty {
             let parts = check.limitKeys.compactMap { key -> String? in
-                guard let definition = RiskLimits.definition(key) else { return nil }
-                let values = [policy.limits[key], scoped[key]].compactMap { $0 }
-                guard let first = values.first else { return nil }
-                let tightest = values.dropFirst().reduce(first) {
-                    definition.largerIsStricter ? max($0, $1) : min($0, $1)
-                }
-                let origin = scoped[key] == tightest && policy.limits[key] != tightest ? "strategy" : "global"
-                return "\(key) = \(tightest) (\(origin))"
+                policy.tightest(key, strategy: strategy, symbol: nil).map { "\(key) = \($0.value) (\($0.scope.rawValue))" }
             }
             let rest = Self.policySetting(check, policy)
             let all = parts + (rest.isEmpty ? [] : [rest])

@@ -31,8 +31,8 @@ public enum RiskLimitKey: Int, Sendable, CaseIterable {
     private static let keys = RiskLimits.definitions.map(\.key)
 }
 
-/// Every limit resolved once per (strategy, symbol): the tightest of the global value, the strategy's override and
-/// the symbol's override, with the scope it came from. A flat array of units, so a lookup is two multiplies.
+/// Every limit resolved once per (strategy, symbol) by `PlanRiskPolicy.tightest` (the rule `torghut explain` prints),
+/// with the scope it came from. A flat array of units, so a lookup is two multiplies.
 struct RiskLimitTable: Sendable {
     private static let absent = Int64.min
     private static let keyCount = RiskLimitKey.allCases.count
@@ -48,36 +48,13 @@ struct RiskLimitTable: Sendable {
         self.units = Array(repeating: Self.absent, count: size)
         self.origins = Array(repeating: .global, count: size)
         for (strategy, (policy, id)) in zip(policies, strategyIDs).enumerated() {
-            var strategyLimits: [String: Decimal] = [:]
-            var symbolLimits: [Symbol: [String: Decimal]] = [:]
-            for override in policy.overrides {
-                switch override.scope {
-                case .strategy(let overridden) where overridden == id: strategyLimits = override.limits
-                case .symbol(let symbol): symbolLimits[symbol] = override.limits
-                default: break
-                }
-            }
             for row in 0..<self.rowsPerStrategy {
-                let symbolScoped = row < symbols.count ? symbolLimits[symbols[row]] ?? [:] : [:]
+                let symbol = row < symbols.count ? symbols[row] : nil
                 for key in RiskLimitKey.allCases {
-                    let definition = RiskLimits.definitions[key.rawValue]
-                    var best: (Decimal, RiskLimitOrigin)?
-                    for (value, origin) in [
-                        (policy.limits[definition.key], RiskLimitOrigin.global),
-                        (strategyLimits[definition.key], .strategy), (symbolScoped[definition.key], .symbol),
-                    ] {
-                        guard let value else { continue }
-                        if let current = best?.0 {
-                            let tighter = definition.largerIsStricter ? value > current : value < current
-                            if tighter { best = (value, origin) }
-                        } else {
-                            best = (value, origin)
-                        }
-                    }
-                    guard let best else { continue }
+                    guard let (value, scope) = policy.tightest(key.key, strategy: id, symbol: symbol) else { continue }
                     let index = self.index(strategy: strategy, row: row, key: key)
-                    self.units[index] = best.0.units
-                    self.origins[index] = best.1
+                    self.units[index] = value.units
+                    self.origins[index] = RiskLimitOrigin(scope)
                 }
             }
         }

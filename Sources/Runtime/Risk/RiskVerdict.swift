@@ -8,6 +8,14 @@ public enum RiskLimitOrigin: UInt8, Sendable, Hashable {
     /// A policy field outside `limits` (shorts, hours, symbol lists, buying power, PDT).
     case policy
 
+    init(_ scope: RiskScope) {
+        switch scope {
+        case .global: self = .global
+        case .strategy: self = .strategy
+        case .symbol: self = .symbol
+        }
+    }
+
     public var name: String {
         switch self {
         case .global: "global"
