@@ -1,6 +1,6 @@
 // Per-intent latency of the full risk chain (issue 7: ≤ 100 ns at p99), in a release build:
 //
-//   cd Benchmarks && swift build -c release --product RiskLatency && .build/release/RiskLatency [SAMPLES]
+//   cd Benchmarks && swift build -c release --product RiskLatency && .build/release/RiskLatency [SAMPLES [KIND]]
 //
 // The engine is built from the bundled specs (specs/risk/torghut-prod.yaml: every numeric limit set except the
 // position notional and min notional, PDT on). The state is warmed with order history so the rate windows, the
@@ -125,7 +125,8 @@ func measure(
 }
 
 print("risk chain: \(RiskCheck.allCases.count) checks, bundled prod policy, \(samples) timed intents per kind")
-for kind in ["pass", "clamp", "reject"] {
+let kinds = CommandLine.arguments.count > 2 ? [CommandLine.arguments[2]] : ["pass", "clamp", "reject"]
+for kind in kinds {
     let cases = makeCases(kind, now: state.now)
     var verdict = RiskVerdict()
     var outcomes: [String: Int] = [:]

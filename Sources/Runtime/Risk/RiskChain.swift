@@ -153,15 +153,29 @@ extension Decimal {
         self.divided(by: divisor, rounding: .down)
     }
 
+    /// `self + other`, saturating at the decimal range (plain 64-bit arithmetic: no Int128 on the hot path).
     @inline(__always)
     func plus(_ other: Decimal) -> Decimal {
-        self.adding(other) ?? (other.isNegative ? .minimum : .maximum)
+        let (sum, overflow) = self.units.addingReportingOverflow(other.units)
+        if overflow || sum == .min { return other.isNegative ? .minimum : .maximum }
+        return Decimal(units: sum)
     }
 
+    /// `self − other`, saturating at the decimal range.
     @inline(__always)
     func minus(_ other: Decimal) -> Decimal {
-        self.subtracting(other) ?? (other.isNegative ? .maximum : .minimum)
+        let (difference, overflow) = self.units.subtractingReportingOverflow(other.units)
+        if overflow || difference == .min { return other.isNegative ? .maximum : .minimum }
+        return Decimal(units: difference)
     }
+
+    /// A whole number as a decimal without the overflow check of `Decimal(_:)` (counts and minutes, far below 9.2
+    /// billion).
+    @inline(__always)
+    static func count(_ value: Int) -> Decimal { Decimal(units: Int64(value) &* Decimal.unitsPerWhole) }
+
+    static let tenThousand = Decimal(units: 10_000 * Decimal.unitsPerWhole)
+    static let one = Decimal(units: Decimal.unitsPerWhole)
 
     static let maximum = Decimal(units: Int64.max)
     static let minimum = Decimal(units: -Int64.max)

@@ -30,14 +30,20 @@ extension RiskEngine {
     @inline(__always)
     func checkDrawdown(_ input: borrowing RiskCheckInput, _ state: RiskState) -> RiskCheckResult {
         guard let (fraction, origin) = self.limit(.maxDrawdownFraction, input) else { return .allow }
-        let peak = max(state.highWaterMark, input.account.equity)
-        var worst = state.worstDrawdown
-        if RiskState.deeper(peak: peak, trough: input.account.equity, than: worst) { worst = (peak, input.account.equity) }
-        let fall = worst.peak.minus(worst.trough)
-        guard worst.peak > .zero, fall.wide > Decimal.product(fraction, worst.peak) else { return .allow }
+        // The deepest fall so far today (latched), then the fall now; exact products, no division unless refused.
+        let equity = input.account.equity
+        var breach: (peak: Decimal, trough: Decimal)?
+        let worst = state.worstDrawdown
+        if worst.peak > .zero, worst.peak.minus(worst.trough).wide > Decimal.product(fraction, worst.peak) {
+            breach = worst
+        } else {
+            let peak = max(state.highWaterMark, equity)
+            if peak > .zero, peak.minus(equity).wide > Decimal.product(fraction, peak) { breach = (peak, equity) }
+        }
+        guard let breach else { return .allow }
         return .limitIncrease(
             to: .zero, .init(reason: .maxDrawdownExceeded, origin: origin, key: .maxDrawdownFraction,
-                             limit: fraction, value: fall.ratio(worst.peak)))
+                             limit: fraction, value: breach.peak.minus(breach.trough).ratio(breach.peak)))
     }
 
     @inline(__always)
@@ -65,8 +71,8 @@ extension RiskEngine {
         let potential = state.dayTradesInWindow + state.openedTodayHeld + (alreadyPending ? 0 : 1)
         guard potential > rules.maxDayTrades else { return .allow }
         return .limitIncrease(
-            to: .zero, .init(reason: .patternDayTraderLimit, limit: Decimal(rules.maxDayTrades),
-                             value: Decimal(potential)))
+            to: .zero, .init(reason: .patternDayTraderLimit, limit: .count(rules.maxDayTrades),
+                             value: .count(potential)))
     }
 
     @inline(__always)
@@ -95,11 +101,11 @@ extension RiskEngine {
     @inline(__always)
     func checkOpenPositions(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
         guard input.account.position.isZero, let (limit, origin) = self.limit(.maxOpenPositions, input),
-            Decimal(input.account.openPositions) >= limit
+            Decimal.count(input.account.openPositions) >= limit
         else { return .allow }
         return .limitIncrease(
             to: .zero, .init(reason: .maxPositionsExceeded, origin: origin, key: .maxOpenPositions, limit: limit,
-                             value: Decimal(input.account.openPositions)))
+                             value: .count(input.account.openPositions)))
     }
 
     @inline(__always)
@@ -226,7 +232,7 @@ extension RiskEngine {
     @inline(__always)
     static func checkQuantityStep(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
         var step = input.rules.step
-        if input.intent.action == .sell, input.rules.shortsWholeSharesOnly { step = Decimal(1) }
+        if input.intent.action == .sell, input.rules.shortsWholeSharesOnly { step = .one }
         // The increasing part is positive, so rounding down is dropping the remainder.
         let remainder = input.split.increase.units % step.units
         guard remainder != 0 else { return .allow }

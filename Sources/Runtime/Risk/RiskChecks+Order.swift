@@ -39,25 +39,36 @@ extension RiskEngine {
             return input.rules.extendedHours ? .allow : .deny(.init(reason: .outsideTradingHours))
         }
         let window = session.kind == .earlyClose ? input.rules.earlyClose : input.rules.regular
-        let length = Int64(session.lengthMinutes)
         let minute = Timestamp.nanosPerMinute
-        let elapsed = Decimal(units: (input.now - session.open) / 60)  // exact minutes (10⁻⁹ resolution)
-        let exitsEnd = length - Int64(window.exitsEndMinutesBeforeClose)
-        if input.now >= session.open + exitsEnd * minute {
-            return .deny(.init(reason: .outsideTradingHours, limit: Decimal(Int(exitsEnd)), value: elapsed))
+        // Instants, not minutes: no division unless the check refuses and reports minutes after the open.
+        if input.now >= session.close - Int64(window.exitsEndMinutesBeforeClose) * minute {
+            return .deny(.init(
+                reason: .outsideTradingHours, limit: Self.minutes(session.close, window.exitsEndMinutesBeforeClose, session),
+                value: Self.elapsed(input.now, session)))
         }
         guard input.split.increase > .zero else { return .allow }
-        let entriesStart = Int64(window.entriesStartMinutesAfterOpen)
-        let entriesEnd = length - Int64(window.entriesEndMinutesBeforeClose)
-        if input.now < session.open + entriesStart * minute {
+        if input.now < session.open + Int64(window.entriesStartMinutesAfterOpen) * minute {
             return .limitIncrease(
-                to: .zero, .init(reason: .outsideTradingHours, limit: Decimal(Int(entriesStart)), value: elapsed))
+                to: .zero, .init(reason: .outsideTradingHours, limit: .count(window.entriesStartMinutesAfterOpen),
+                                 value: Self.elapsed(input.now, session)))
         }
-        if input.now >= session.open + entriesEnd * minute {
+        if input.now >= session.close - Int64(window.entriesEndMinutesBeforeClose) * minute {
             return .limitIncrease(
-                to: .zero, .init(reason: .outsideTradingHours, limit: Decimal(Int(entriesEnd)), value: elapsed))
+                to: .zero, .init(reason: .outsideTradingHours,
+                                 limit: Self.minutes(session.close, window.entriesEndMinutesBeforeClose, session),
+                                 value: Self.elapsed(input.now, session)))
         }
         return .allow
+    }
+
+    /// Minutes after the open of `minutesBeforeClose` before the close (a window bound, for reports).
+    private static func minutes(_ close: TimestampNanos, _ minutesBeforeClose: Int, _ session: TradingSession) -> Decimal {
+        .count(session.lengthMinutes - minutesBeforeClose)
+    }
+
+    /// Exact minutes after the open (10⁻⁹ resolution), for reports.
+    private static func elapsed(_ now: TimestampNanos, _ session: TradingSession) -> Decimal {
+        Decimal(units: (now - session.open) / 60)
     }
 
     @inline(__always)
@@ -93,8 +104,8 @@ extension RiskEngine {
             let (band, origin) = self.limit(.priceBand, input)
         else { return .allow }
         let distance = input.price.minus(reference).magnitude
-        guard Decimal.product(distance, Decimal(10_000)) > Decimal.product(band, reference) else { return .allow }
-        let bps = distance.multiplied(by: Decimal(10_000), rounding: .halfEven)?.ratio(reference)
+        guard Decimal.product(distance, .tenThousand) > Decimal.product(band, reference) else { return .allow }
+        let bps = distance.multiplied(by: .tenThousand, rounding: .halfEven)?.ratio(reference)
         return .deny(.init(reason: .priceBandExceeded, origin: origin, key: .priceBand, limit: band, value: bps))
     }
 
@@ -116,11 +127,11 @@ extension RiskEngine {
     func checkOrderRate(_ input: borrowing RiskCheckInput, _ state: RiskState) -> RiskCheckResult {
         guard let (limit, origin) = self.limit(.maxOrdersPerMinute, input) else { return .allow }
         let cap = Self.count(limit)
-        let count = state.accountOrders.count(after: input.now - Timestamp.nanosPerMinute, upTo: cap)
-        guard count >= cap else { return .allow }
+        guard state.accountOrders.holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
+        let count = cap
         return .deny(
             .init(reason: .orderRateExceeded, origin: origin, key: .maxOrdersPerMinute, limit: limit,
-                  value: Decimal(count)))
+                  value: .count(count)))
     }
 
     @inline(__always)
@@ -128,11 +139,11 @@ extension RiskEngine {
         guard let symbol = input.intent.symbol, let (limit, origin) = self.limit(.maxOrdersPerMinutePerSymbol, input)
         else { return .allow }
         let cap = Self.count(limit)
-        let count = state.symbolOrders[symbol].count(after: input.now - Timestamp.nanosPerMinute, upTo: cap)
-        guard count >= cap else { return .allow }
+        guard state.symbolOrders[symbol].holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
+        let count = cap
         return .deny(
             .init(reason: .symbolOrderRateExceeded, origin: origin, key: .maxOrdersPerMinutePerSymbol,
-                  limit: limit, value: Decimal(count)))
+                  limit: limit, value: .count(count)))
     }
 
     @inline(__always)

@@ -16,16 +16,15 @@ struct EventTimeRing: Sendable {
         self.count = min(self.count + 1, self.times.count)
     }
 
-    /// How many of the newest `limit` times are after `start` (so a result equal to `limit` means "at least").
-    func count(after start: TimestampNanos, upTo limit: Int) -> Int {
-        var found = 0
-        var index = self.next
-        while found < min(limit, self.count) {
-            index = index == 0 ? self.times.count - 1 : index - 1
-            guard self.times[index] > start else { break }
-            found += 1
-        }
-        return found
+    /// Whether at least `count` of the times are after `start`: the times are in order, so only the `count`-th
+    /// newest needs looking at (O(1)). `count` 0 always holds.
+    @inline(__always)
+    func holds(_ count: Int, after start: TimestampNanos) -> Bool {
+        guard count > 0 else { return true }
+        guard count <= self.count else { return false }
+        var index = self.next - count
+        if index < 0 { index += self.times.count }
+        return self.times[index] > start
     }
 }
 
