@@ -34,10 +34,13 @@ let package = Package(
             ],
             path: "SimulationSoak"
         ),
+        // The time-stamp counter for RiskLatency (x86-64; reads 0 elsewhere).
+        .target(name: "CycleCounter", path: "CycleCounter"),
         // Per-intent latency of the risk chain (see README.md).
         .executableTarget(
             name: "RiskLatency",
             dependencies: [
+                "CycleCounter",
                 .product(name: "SpecModel", package: "torghut"),
                 .product(name: "SpecCompiler", package: "torghut"),
                 .product(name: "Runtime", package: "torghut"),

@@ -27,6 +27,8 @@ struct RiskCheckInput: Sendable {
     /// The order's limit price (positive once the `price` check passed).
     var price: Decimal
     var split: RiskSplit
+    /// Where the intent's (strategy, symbol) limits start in the limit table.
+    var limitRow: Int
     /// increase × price at 10⁻¹⁸ (`Decimal.product`), kept in step with `split.increase`.
     var notional: Int128
     var now: TimestampNanos
@@ -44,6 +46,7 @@ extension RiskEngine {
         let split = RiskSplit(action: intent.action, quantity: intent.quantity, position: account.position)
         var input = RiskCheckInput(
             intent: intent, account: account, rules: self.rules[intent.strategy], price: price, split: split,
+            limitRow: self.limits.row(strategy: intent.strategy, symbol: intent.symbol),
             notional: Decimal.product(split.increase, price), now: state.now == .min ? intent.signalTime : state.now)
         // In `RiskCheck` order (the catalog `torghut explain` prints); each call is a pure check, inlined here.
         if self.apply(.price, Self.checkPrice(input), &input, &verdict) { return }
@@ -112,13 +115,13 @@ extension RiskEngine {
         _ check: RiskCheck, _ objection: RiskCheckResult.Objection, before: Decimal, after: Decimal
     ) -> RiskFinding {
         RiskFinding(
-            check: check, reason: objection.reason, origin: objection.origin, key: objection.key?.key,
+            check: check, reason: objection.reason, origin: objection.origin, key: objection.key,
             limit: objection.limit, value: objection.value, quantityBefore: before, quantityAfter: after)
     }
 
     @inline(__always)
     func limit(_ key: RiskLimitKey, _ input: borrowing RiskCheckInput) -> (value: Decimal, origin: RiskLimitOrigin)? {
-        self.limits.value(key, strategy: input.intent.strategy, symbol: input.intent.symbol)
+        self.limits.value(key, row: input.limitRow)
     }
 }
 

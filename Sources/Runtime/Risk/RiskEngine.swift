@@ -152,6 +152,7 @@ struct RiskSplit: Sendable {
     var reduce: Decimal
     var increase: Decimal
 
+    @inline(__always)
     init(action: Decision.Action, quantity: Decimal, position: Decimal) {
         let opposite = action == .buy ? position.isNegative : (position.signum > 0)
         self.reduce = opposite ? min(quantity, position.magnitude) : .zero

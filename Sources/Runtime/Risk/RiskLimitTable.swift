@@ -68,7 +68,18 @@ struct RiskLimitTable: Sendable {
     /// The limit for an intent, or nil when no scope sets it. `symbol` nil is a symbol outside the plan.
     @inline(__always)
     func value(_ key: RiskLimitKey, strategy: Int, symbol: Int?) -> (value: Decimal, origin: RiskLimitOrigin)? {
-        let index = self.index(strategy: strategy, row: symbol ?? (self.rowsPerStrategy - 1), key: key)
+        self.value(key, row: self.row(strategy: strategy, symbol: symbol))
+    }
+
+    /// Where an intent's limits start: computed once per intent, so each lookup is one add.
+    @inline(__always)
+    func row(strategy: Int, symbol: Int?) -> Int {
+        self.index(strategy: strategy, row: symbol ?? (self.rowsPerStrategy - 1), key: .maxNotionalPerTrade)
+    }
+
+    @inline(__always)
+    func value(_ key: RiskLimitKey, row: Int) -> (value: Decimal, origin: RiskLimitOrigin)? {
+        let index = row + key.rawValue
         let units = self.units[index]
         return units == Self.absent ? nil : (Decimal(units: units), self.origins[index])
     }

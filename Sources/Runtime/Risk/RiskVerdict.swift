@@ -34,8 +34,11 @@ public struct RiskFinding: Sendable, Hashable {
     /// Snake_case, stable (`RiskCheck.reasons`).
     public var reason: String { self.reasonCode.rawValue }
     public var origin: RiskLimitOrigin
-    /// The `limits` key compared (nil for checks configured by other policy fields).
-    public var key: String?
+    /// The limit compared (nil for checks configured by other policy fields). An enum, not its key string, so a
+    /// finding is plain data: storing and clearing one costs no reference counting.
+    public var limitKey: RiskLimitKey?
+    /// The `limits` key compared.
+    public var key: String? { self.limitKey?.key }
     /// The limit and the observed value, in the limit's unit (USD, shares, seconds, bps, count, fraction).
     public var limit: Decimal?
     public var value: Decimal?
@@ -43,13 +46,13 @@ public struct RiskFinding: Sendable, Hashable {
     public var quantityAfter: Decimal
 
     public init(
-        check: RiskCheck, reason: RiskReason, origin: RiskLimitOrigin, key: String? = nil, limit: Decimal?,
+        check: RiskCheck, reason: RiskReason, origin: RiskLimitOrigin, key: RiskLimitKey? = nil, limit: Decimal?,
         value: Decimal?, quantityBefore: Decimal, quantityAfter: Decimal
     ) {
         self.check = check
         self.reasonCode = reason
         self.origin = origin
-        self.key = key
+        self.limitKey = key
         self.limit = limit
         self.value = value
         self.quantityBefore = quantityBefore
