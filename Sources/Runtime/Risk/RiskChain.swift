@@ -82,9 +82,18 @@ extension RiskEngine {
     }
 
     /// Applies one check's result; true when the chain ends (the order is refused, or nothing risk-increasing is
-    /// left for the checks after a clamp to the reducing part to look at).
+    /// left for the checks after a clamp to the reducing part to look at). Only `allow` is handled inline: the rest
+    /// is out of line, so 28 inlined checks do not carry 28 copies of the finding-writing code.
     @inline(__always)
     private func apply(
+        _ check: RiskCheck, _ result: RiskCheckResult, _ input: inout RiskCheckInput, _ verdict: inout RiskVerdict
+    ) -> Bool {
+        if case .allow = result { return false }
+        return Self.object(check, result, &input, &verdict)
+    }
+
+    @inline(never)
+    private static func object(
         _ check: RiskCheck, _ result: RiskCheckResult, _ input: inout RiskCheckInput, _ verdict: inout RiskVerdict
     ) -> Bool {
         switch result {
