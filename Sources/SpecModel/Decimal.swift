@@ -9,12 +9,14 @@
 ///   intermediates), which is what makes spec hashes and simulation results reproducible.
 public struct Decimal: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Number of fractional digits stored; fixed because it is part of every persisted value and hash.
-    public static let fractionDigits = 9
+    @inlinable public static var fractionDigits: Int { 9 }
 
     /// `10^fractionDigits`: the number of units in one whole.
-    public static let unitsPerWhole: Int64 = 1_000_000_000
+    @inlinable public static var unitsPerWhole: Int64 { 1_000_000_000 }
 
-    public static let zero = Decimal(units: 0)
+    // Computed and inlinable rather than stored: a stored static is reached across modules through a lazy-init
+    // accessor call, which the risk chain paid on every comparison with zero.
+    @inlinable public static var zero: Decimal { Decimal(units: 0) }
 
     /// The value times 10⁹. Never `Int64.min`.
     public let units: Int64
@@ -22,6 +24,7 @@ public struct Decimal: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Wraps a raw unit count.
     ///
     /// - Precondition: `units != Int64.min` (traps otherwise; that one value would break the symmetric range).
+    @inlinable
     public init(units: Int64) {
         precondition(units != .min, "Decimal units must not be Int64.min (range is symmetric)")
         self.units = units
@@ -56,25 +59,36 @@ public struct Decimal: Sendable, Hashable, Comparable, CustomStringConvertible {
         return Decimal(units: Int64(units))
     }
 
+    @inlinable
     public static func < (lhs: Decimal, rhs: Decimal) -> Bool {
         lhs.units < rhs.units
+    }
+
+    @inlinable
+    public static func == (lhs: Decimal, rhs: Decimal) -> Bool {
+        lhs.units == rhs.units
     }
 }
 
 // MARK: - Sign and magnitude
 
 extension Decimal {
+    @inlinable
     public var isZero: Bool { units == 0 }
 
+    @inlinable
     public var isNegative: Bool { units < 0 }
 
     /// -1, 0 or 1.
+    @inlinable
     public var signum: Int { units == 0 ? 0 : (units < 0 ? -1 : 1) }
 
     /// The additive inverse; never overflows because the range is symmetric.
+    @inlinable
     public var negated: Decimal { Decimal(units: -units) }
 
     /// The absolute value; never overflows because the range is symmetric.
+    @inlinable
     public var magnitude: Decimal { Decimal(units: units < 0 ? -units : units) }
 
     /// Nearest `Double`, for reports and charts only.

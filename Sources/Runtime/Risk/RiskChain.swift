@@ -1,7 +1,8 @@
 import SpecCompiler
 import SpecModel
 
-/// What one check says about an intent. Checks are pure functions of `RiskCheckInput`; the chain applies results.
+/// What one check says about an intent. Checks are pure functions of the intent, the account, the limit row and the
+/// state; the chain applies their results.
 enum RiskCheckResult: Sendable {
     case allow
     /// Refuse the whole order.
@@ -19,19 +20,17 @@ enum RiskCheckResult: Sendable {
     }
 }
 
-/// Everything a check reads, assembled once per intent.
+/// What the chain derives from an intent once and updates as clamps cut it: small, so building it copies nothing
+/// large (the intent, the account and the limit row are passed to the checks as they are).
 struct RiskCheckInput: Sendable {
-    var intent: RiskIntent
-    var account: RiskAccount
-    var rules: RiskRules
     /// The order's limit price (positive once the `price` check passed).
-    var price: Decimal
+    let price: Decimal
     var split: RiskSplit
-    /// Where the intent's (strategy, symbol) limits start in the limit table.
-    var limitRow: Int
     /// increase × price at 10⁻¹⁸ (`Decimal.product`), kept in step with `split.increase`.
     var notional: Int128
-    var now: TimestampNanos
+    let now: TimestampNanos
+    /// The intent's (strategy, symbol) row in the limit table.
+    let row: Int
 }
 
 extension RiskEngine {
@@ -44,41 +43,66 @@ extension RiskEngine {
         verdict.reset(quantity: intent.quantity)
         let price = intent.limitPrice ?? .zero
         let split = RiskSplit(action: intent.action, quantity: intent.quantity, position: account.position)
+        let row = self.limits.row(strategy: intent.strategy, symbol: intent.symbol)
         var input = RiskCheckInput(
-            intent: intent, account: account, rules: self.rules[intent.strategy], price: price, split: split,
-            limitRow: self.limits.row(strategy: intent.strategy, symbol: intent.symbol),
-            notional: Decimal.product(split.increase, price), now: state.now == .min ? intent.signalTime : state.now)
-        // In `RiskCheck` order (the catalog `torghut explain` prints); each call is a pure check, inlined here.
-        if self.apply(.price, Self.checkPrice(input), &input, &verdict) { return }
-        if self.apply(.quantity, Self.checkQuantity(input), &input, &verdict) { return }
-        if self.apply(.symbolDenied, self.checkSymbolDenied(input), &input, &verdict) { return }
-        if self.apply(.symbolAllowed, self.checkSymbolAllowed(input), &input, &verdict) { return }
-        if self.apply(.tradingHours, Self.checkTradingHours(input, session: state.session), &input, &verdict) { return }
-        if self.apply(.signalAge, self.checkSignalAge(input), &input, &verdict) { return }
-        if self.apply(.quoteAge, self.checkQuoteAge(input), &input, &verdict) { return }
-        if self.apply(.priceBand, self.checkPriceBand(input), &input, &verdict) { return }
-        if self.apply(.duplicateIntent, self.checkDuplicateIntent(input, state), &input, &verdict) { return }
-        if self.apply(.orderRate, self.checkOrderRate(input, state), &input, &verdict) { return }
-        if self.apply(.symbolOrderRate, self.checkSymbolOrderRate(input, state), &input, &verdict) { return }
+            price: price, split: split, notional: Decimal.product(split.increase, price),
+            now: state.now == .min ? intent.signalTime : state.now, row: row)
+        let rules = self.rules[intent.strategy]
+        self.limits.bounds.withUnsafeBufferPointer { rows in
+            // One bounds check for the whole chain instead of one per limit read (a symbol index from outside the
+            // engine's table traps here, as an array subscript would).
+            precondition(row >= 0 && row < rows.count, "risk intent names a strategy or symbol outside the plan")
+            let bounds = rows.baseAddress! + row
+            self.run(intent, account, state, rules, bounds, &input, &verdict)
+        }
+    }
+
+    /// The chain proper, in `RiskCheck` order (the catalog `torghut explain` prints); each call is a pure check,
+    /// inlined here.
+    @inline(__always)
+    private func run(
+        _ intent: borrowing RiskIntent, _ account: borrowing RiskAccount, _ state: borrowing RiskState,
+        _ rules: borrowing RiskRules, _ bounds: UnsafePointer<RiskBounds>, _ input: inout RiskCheckInput,
+        _ verdict: inout RiskVerdict
+    ) {
+        if self.apply(.price, Self.checkPrice(intent), &input, &verdict) { return }
+        if self.apply(.quantity, Self.checkQuantity(intent), &input, &verdict) { return }
+        if self.apply(.symbolDenied, self.checkSymbolDenied(intent), &input, &verdict) { return }
+        if self.apply(.symbolAllowed, self.checkSymbolAllowed(intent), &input, &verdict) { return }
+        if self.apply(.tradingHours, Self.checkTradingHours(input, rules, session: state.session), &input, &verdict) {
+            return
+        }
+        if self.apply(.signalAge, self.checkSignalAge(intent, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.quoteAge, self.checkQuoteAge(intent, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.priceBand, self.checkPriceBand(intent, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.duplicateIntent, self.checkDuplicateIntent(intent, input, bounds.pointee, state), &input, &verdict) {
+            return
+        }
+        if self.apply(.orderRate, self.checkOrderRate(input, bounds.pointee, state), &input, &verdict) { return }
+        if self.apply(.symbolOrderRate, self.checkSymbolOrderRate(intent, input, bounds.pointee, state), &input, &verdict) {
+            return
+        }
         // From here on only the risk-increasing part is checked; a purely reducing order is done.
         guard input.split.increase > .zero else { return }
-        if self.apply(.dailyLoss, self.checkDailyLoss(input, state), &input, &verdict) { return }
-        if self.apply(.drawdown, self.checkDrawdown(input, state), &input, &verdict) { return }
-        if self.apply(.cooldown, self.checkCooldown(input, state), &input, &verdict) { return }
-        if self.apply(.patternDayTrader, Self.checkPatternDayTrader(input, state), &input, &verdict) { return }
-        if self.apply(.shorts, Self.checkShorts(input), &input, &verdict) { return }
-        if self.apply(.borrow, Self.checkBorrow(input), &input, &verdict) { return }
-        if self.apply(.openPositions, self.checkOpenPositions(input), &input, &verdict) { return }
-        if self.apply(.maxQuantity, self.checkMaxQuantity(input), &input, &verdict) { return }
-        if self.apply(.maxNotional, self.checkMaxNotional(input), &input, &verdict) { return }
-        if self.apply(.participation, self.checkParticipation(input), &input, &verdict) { return }
-        if self.apply(.positionNotional, self.checkPositionNotional(input), &input, &verdict) { return }
-        if self.apply(.positionFraction, self.checkPositionFraction(input), &input, &verdict) { return }
-        if self.apply(.grossExposure, self.checkGrossExposure(input), &input, &verdict) { return }
-        if self.apply(.netExposure, self.checkNetExposure(input), &input, &verdict) { return }
-        if self.apply(.buyingPower, Self.checkBuyingPower(input), &input, &verdict) { return }
-        if self.apply(.quantityStep, Self.checkQuantityStep(input), &input, &verdict) { return }
-        _ = self.apply(.minNotional, self.checkMinNotional(input), &input, &verdict)
+        if self.apply(.dailyLoss, self.checkDailyLoss(account, input, bounds.pointee, state), &input, &verdict) { return }
+        if self.apply(.drawdown, self.checkDrawdown(account, input, bounds.pointee, state), &input, &verdict) { return }
+        if self.apply(.cooldown, self.checkCooldown(intent, input, bounds.pointee, state), &input, &verdict) { return }
+        if self.apply(.patternDayTrader, Self.checkPatternDayTrader(intent, account, input, rules, state), &input, &verdict) {
+            return
+        }
+        if self.apply(.shorts, Self.checkShorts(intent, rules), &input, &verdict) { return }
+        if self.apply(.borrow, Self.checkBorrow(intent, account, rules), &input, &verdict) { return }
+        if self.apply(.openPositions, self.checkOpenPositions(account, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.maxQuantity, self.checkMaxQuantity(input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.maxNotional, self.checkMaxNotional(input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.participation, self.checkParticipation(intent, input, rules, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.positionNotional, self.checkPositionNotional(account, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.positionFraction, self.checkPositionFraction(account, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.grossExposure, self.checkGrossExposure(account, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.netExposure, self.checkNetExposure(intent, account, input, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.buyingPower, Self.checkBuyingPower(account, input, rules), &input, &verdict) { return }
+        if self.apply(.quantityStep, Self.checkQuantityStep(intent, input, rules), &input, &verdict) { return }
+        _ = self.apply(.minNotional, self.checkMinNotional(input, bounds.pointee), &input, &verdict)
     }
 
     /// Applies one check's result; true when the chain ends (the order is refused, or nothing risk-increasing is
@@ -128,9 +152,13 @@ extension RiskEngine {
             limit: objection.limit, value: objection.value, quantityBefore: before, quantityAfter: after)
     }
 
-    @inline(__always)
-    func limit(_ key: RiskLimitKey, _ input: borrowing RiskCheckInput) -> (value: Decimal, origin: RiskLimitOrigin)? {
-        self.limits.value(key, row: input.limitRow)
+    /// A finding's limit and scope, read from the table only when a check objects.
+    @inline(never)
+    func objection(
+        _ reason: RiskReason, _ key: RiskLimitKey, _ input: borrowing RiskCheckInput, value: Decimal?
+    ) -> RiskCheckResult.Objection {
+        let (limit, origin) = self.limits.value(key, row: input.row) ?? (.zero, .policy)
+        return .init(reason: reason, origin: origin, key: key, limit: limit, value: value)
     }
 }
 
@@ -145,9 +173,18 @@ extension Decimal {
         return Int128(high) << 64 | Int128(low)
     }
 
-    /// This value at 10⁻¹⁸.
+    /// `units` at 10⁻¹⁸ without an overflow check: callers pass values below 2⁶⁵ in magnitude (differences of two
+    /// decimals), whose product with 10⁹ fits easily.
     @inline(__always)
-    var wide: Int128 { Int128(self.units) * 1_000_000_000 }
+    static func wide(units: Int128) -> Int128 { units &* 1_000_000_000 }
+
+    /// This value at 10⁻¹⁸: one 64×64→128-bit multiply (a checked `Int128` multiply costs several times that, and
+    /// this one cannot overflow).
+    @inline(__always)
+    var wide: Int128 {
+        let (high, low) = self.units.multipliedFullWidth(by: 1_000_000_000)
+        return Int128(high) << 64 | Int128(low)
+    }
 
     /// A wide value as a decimal, toward zero, saturating (reports and clamps only).
     static func narrow(_ wide: Int128) -> Decimal {

@@ -2,30 +2,32 @@ import SpecCompiler
 import SpecModel
 
 // Checks on every order: price, quantity, symbol lists, hours, staleness, price band, duplicates, order rates.
+// Limits are read from the intent's `RiskBounds` row, where an unset limit can never fire; a finding's limit and
+// scope come from the table through `objection` (only when the check objects).
 extension RiskEngine {
     @inline(__always)
-    static func checkPrice(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let price = input.intent.limitPrice, price > .zero else { return .deny(.init(reason: .missingPrice)) }
+    static func checkPrice(_ intent: borrowing RiskIntent) -> RiskCheckResult {
+        guard let price = intent.limitPrice, price > .zero else { return .deny(.init(reason: .missingPrice)) }
         return .allow
     }
 
     @inline(__always)
-    static func checkQuantity(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        input.intent.quantity > .zero
-            ? .allow : .deny(.init(reason: .qtyNonPositive, limit: .zero, value: input.intent.quantity))
+    static func checkQuantity(_ intent: borrowing RiskIntent) -> RiskCheckResult {
+        intent.quantity > .zero
+            ? .allow : .deny(.init(reason: .qtyNonPositive, limit: .zero, value: intent.quantity))
     }
 
     @inline(__always)
-    func checkSymbolDenied(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let symbol = input.intent.symbol,
-            self.denied[input.intent.strategy * self.symbols.count + symbol]
-        else { return .allow }
+    func checkSymbolDenied(_ intent: borrowing RiskIntent) -> RiskCheckResult {
+        guard let symbol = intent.symbol, self.denied[intent.strategy * self.symbolCount + symbol] else {
+            return .allow
+        }
         return .deny(.init(reason: .symbolDenied))
     }
 
     @inline(__always)
-    func checkSymbolAllowed(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let symbol = input.intent.symbol, self.allowed[input.intent.strategy * self.symbols.count + symbol] else {
+    func checkSymbolAllowed(_ intent: borrowing RiskIntent) -> RiskCheckResult {
+        guard let symbol = intent.symbol, self.allowed[intent.strategy * self.symbolCount + symbol] else {
             return .deny(.init(reason: .symbolNotAllowed))
         }
         return .allow
@@ -34,11 +36,13 @@ extension RiskEngine {
     /// Entries (the risk-increasing part) inside the entry window, everything inside the exit window; outside a
     /// session only with `extended_hours`. Values in minutes after the open.
     @inline(__always)
-    static func checkTradingHours(_ input: borrowing RiskCheckInput, session: TradingSession?) -> RiskCheckResult {
+    static func checkTradingHours(
+        _ input: borrowing RiskCheckInput, _ rules: borrowing RiskRules, session: TradingSession?
+    ) -> RiskCheckResult {
         guard let session, input.now >= session.open, input.now < session.close else {
-            return input.rules.extendedHours ? .allow : .deny(.init(reason: .outsideTradingHours))
+            return rules.extendedHours ? .allow : .deny(.init(reason: .outsideTradingHours))
         }
-        let window = session.kind == .earlyClose ? input.rules.earlyClose : input.rules.regular
+        let window = session.kind == .earlyClose ? rules.earlyClose : rules.regular
         let minute = Timestamp.nanosPerMinute
         // Instants, not minutes: no division unless the check refuses and reports minutes after the open.
         if input.now >= session.close - Int64(window.exitsEndMinutesBeforeClose) * minute {
@@ -72,80 +76,76 @@ extension RiskEngine {
     }
 
     @inline(__always)
-    func checkSignalAge(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let (limit, origin) = self.limit(.maxSignalAge, input) else { return .allow }
-        let age = input.now - input.intent.signalTime
-        if age > limit.units {
-            return .deny(.init(reason: .signalStale, origin: origin, key: .maxSignalAge, limit: limit, value: .seconds(nanos: age)))
+    func checkSignalAge(
+        _ intent: borrowing RiskIntent, _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds
+    ) -> RiskCheckResult {
+        let age = input.now - intent.signalTime
+        if age > bounds.maxSignalAge {
+            return .deny(self.objection(.signalStale, .maxSignalAge, input, value: .seconds(nanos: age)))
         }
-        if -age > limit.units {
-            return .deny(
-                .init(reason: .signalTimeInFuture, origin: origin, key: .maxSignalAge, limit: limit,
-                      value: .seconds(nanos: age)))
+        if -age > bounds.maxSignalAge {
+            return .deny(self.objection(.signalTimeInFuture, .maxSignalAge, input, value: .seconds(nanos: age)))
         }
         return .allow
     }
 
     @inline(__always)
-    func checkQuoteAge(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let quoteTime = input.intent.quoteTime, let (limit, origin) = self.limit(.maxQuoteAge, input) else {
-            return .allow
-        }
+    func checkQuoteAge(
+        _ intent: borrowing RiskIntent, _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds
+    ) -> RiskCheckResult {
+        guard let quoteTime = intent.quoteTime else { return .allow }
         let age = input.now - quoteTime
-        guard age > limit.units else { return .allow }
-        return .deny(.init(reason: .quoteStale, origin: origin, key: .maxQuoteAge, limit: limit, value: .seconds(nanos: age)))
+        guard age > bounds.maxQuoteAge else { return .allow }
+        return .deny(self.objection(.quoteStale, .maxQuoteAge, input, value: .seconds(nanos: age)))
     }
 
     /// |limit price − reference| × 10⁴ > band × reference, compared exactly; the distance in bps is computed only
     /// for the report.
     @inline(__always)
-    func checkPriceBand(_ input: borrowing RiskCheckInput) -> RiskCheckResult {
-        guard let reference = input.intent.bandReference, reference > .zero,
-            let (band, origin) = self.limit(.priceBand, input)
-        else { return .allow }
-        let distance = input.price.minus(reference).magnitude
-        guard Decimal.product(distance, .tenThousand) > Decimal.product(band, reference) else { return .allow }
-        let bps = distance.multiplied(by: .tenThousand, rounding: .halfEven)?.ratio(reference)
-        return .deny(.init(reason: .priceBandExceeded, origin: origin, key: .priceBand, limit: band, value: bps))
+    func checkPriceBand(
+        _ intent: borrowing RiskIntent, _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds
+    ) -> RiskCheckResult {
+        guard bounds.hasPriceBand, let reference = intent.bandReference, reference > .zero else { return .allow }
+        // |difference| < 2⁶⁴ units, times 10⁴ as a decimal (10¹³ units): below 2¹⁰⁸, no overflow check needed.
+        let distance = (Int128(input.price.units) - Int128(reference.units)).magnitude
+        let band = Decimal.product(Decimal(units: bounds.priceBand), reference)
+        guard Int128(distance) &* 10_000_000_000_000 > band else { return .allow }
+        let bps = input.price.minus(reference).magnitude.multiplied(by: .tenThousand, rounding: .halfEven)?
+            .ratio(reference)
+        return .deny(self.objection(.priceBandExceeded, .priceBand, input, value: bps))
     }
 
     @inline(__always)
-    func checkDuplicateIntent(_ input: borrowing RiskCheckInput, _ state: RiskState) -> RiskCheckResult {
-        guard input.intent.symbol != nil, let (window, origin) = self.limit(.duplicateIntentWindow, input) else {
-            return .allow
-        }
-        let last = state.lastIntent[Self.intentSlot(input.intent, symbols: self.symbols.count)]
+    func checkDuplicateIntent(
+        _ intent: borrowing RiskIntent, _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds,
+        _ state: borrowing RiskState
+    ) -> RiskCheckResult {
+        guard intent.symbol != nil else { return .allow }
+        let last = state.lastIntent[Self.intentSlot(intent, symbols: self.symbolCount)]
         guard last != .min else { return .allow }
         let elapsed = input.now - last
-        guard elapsed < window.units else { return .allow }
-        return .deny(
-            .init(reason: .duplicateIntent, origin: origin, key: .duplicateIntentWindow, limit: window,
-                  value: .seconds(nanos: elapsed)))
+        guard elapsed < bounds.duplicateWindow else { return .allow }
+        return .deny(self.objection(.duplicateIntent, .duplicateIntentWindow, input, value: .seconds(nanos: elapsed)))
     }
 
     @inline(__always)
-    func checkOrderRate(_ input: borrowing RiskCheckInput, _ state: RiskState) -> RiskCheckResult {
-        guard let (limit, origin) = self.limit(.maxOrdersPerMinute, input) else { return .allow }
-        let cap = Self.count(limit)
+    func checkOrderRate(
+        _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds, _ state: borrowing RiskState
+    ) -> RiskCheckResult {
+        let cap = bounds.maxOrdersPerMinute
         guard state.accountOrders.holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
-        let count = cap
-        return .deny(
-            .init(reason: .orderRateExceeded, origin: origin, key: .maxOrdersPerMinute, limit: limit,
-                  value: .count(count)))
+        return .deny(self.objection(.orderRateExceeded, .maxOrdersPerMinute, input, value: .count(cap)))
     }
 
     @inline(__always)
-    func checkSymbolOrderRate(_ input: borrowing RiskCheckInput, _ state: RiskState) -> RiskCheckResult {
-        guard let symbol = input.intent.symbol, let (limit, origin) = self.limit(.maxOrdersPerMinutePerSymbol, input)
-        else { return .allow }
-        let cap = Self.count(limit)
+    func checkSymbolOrderRate(
+        _ intent: borrowing RiskIntent, _ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds,
+        _ state: borrowing RiskState
+    ) -> RiskCheckResult {
+        guard let symbol = intent.symbol else { return .allow }
+        let cap = bounds.maxOrdersPerMinutePerSymbol
         guard state.symbolOrders[symbol].holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
-        let count = cap
         return .deny(
-            .init(reason: .symbolOrderRateExceeded, origin: origin, key: .maxOrdersPerMinutePerSymbol,
-                  limit: limit, value: .count(count)))
+            self.objection(.symbolOrderRateExceeded, .maxOrdersPerMinutePerSymbol, input, value: .count(cap)))
     }
-
-    @inline(__always)
-    static func count(_ limit: Decimal) -> Int { Int(limit.units / Decimal.unitsPerWhole) }
 }

@@ -10,6 +10,8 @@ public struct RiskEngine: Sendable {
     public let policies: [PlanRiskPolicy]
     /// Every symbol the plan can name, in byte order; indices are `RiskIntent.symbol`.
     public let symbols: [Symbol]
+    /// `symbols.count`, stored: the chain indexes per-(strategy, symbol) tables with it on every intent.
+    let symbolCount: Int
     public let calendar: MarketCalendar
     let limits: RiskLimitTable
     /// Per strategy: the policy's non-numeric rules as plain values (no references: the chain copies them freely).
@@ -30,6 +32,7 @@ public struct RiskEngine: Sendable {
         names.formUnion(plan.strategies.flatMap(\.symbols))
         names.formUnion(decoded.flatMap { $0.allow + $0.deny })
         self.symbols = names.sorted { $0.rawValue.utf8Precedes($1.rawValue) }
+        self.symbolCount = self.symbols.count
         self.calendar = calendar
         self.rules = self.policies.map(RiskRules.init)
         var indices: [Symbol: Int] = [:]
@@ -116,7 +119,7 @@ public struct RiskEngine: Sendable {
         state.accountOrders.append(state.now)
         guard let symbol = intent.symbol else { return }
         state.symbolOrders[symbol].append(state.now)
-        state.lastIntent[Self.intentSlot(intent, symbols: self.symbols.count)] = state.now
+        state.lastIntent[Self.intentSlot(intent, symbols: self.symbolCount)] = state.now
         let split = RiskSplit(action: intent.action, quantity: quantity, position: account.position)
         if split.increase > .zero { state.lastIncrease[symbol] = state.now }
     }

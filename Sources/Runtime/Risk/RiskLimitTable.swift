@@ -39,22 +39,29 @@ struct RiskLimitTable: Sendable {
 
     /// Rows per strategy: one per symbol, then one for a symbol outside the plan (global and strategy scope only).
     let rowsPerStrategy: Int
-    private var units: [Int64]
-    private var origins: [RiskLimitOrigin]
+    /// One array of (units, origin) rather than two, so a lookup is one bounds check and one cache line.
+    private struct Entry: Sendable {
+        var units: Int64
+        var origin: RiskLimitOrigin
+    }
+
+    private var entries: [Entry]
+    /// Per (strategy, row): the same limits as the chain compares them.
+    private(set) var bounds: [RiskBounds]
 
     init(policies: [PlanRiskPolicy], strategyIDs: [Identifier], symbols: [Symbol]) {
         self.rowsPerStrategy = symbols.count + 1
         let size = strategyIDs.count * self.rowsPerStrategy * Self.keyCount
-        self.units = Array(repeating: Self.absent, count: size)
-        self.origins = Array(repeating: .global, count: size)
+        self.entries = Array(repeating: Entry(units: Self.absent, origin: .global), count: size)
+        self.bounds = Array(repeating: RiskBounds(), count: strategyIDs.count * self.rowsPerStrategy)
         for (strategy, (policy, id)) in zip(policies, strategyIDs).enumerated() {
             for row in 0..<self.rowsPerStrategy {
                 let symbol = row < symbols.count ? symbols[row] : nil
                 for key in RiskLimitKey.allCases {
                     guard let (value, scope) = policy.tightest(key.key, strategy: id, symbol: symbol) else { continue }
                     let index = self.index(strategy: strategy, row: row, key: key)
-                    self.units[index] = value.units
-                    self.origins[index] = RiskLimitOrigin(scope)
+                    self.entries[index] = Entry(units: value.units, origin: RiskLimitOrigin(scope))
+                    self.bounds[strategy * self.rowsPerStrategy + row].set(key, units: value.units)
                 }
             }
         }
@@ -71,25 +78,25 @@ struct RiskLimitTable: Sendable {
         self.value(key, row: self.row(strategy: strategy, symbol: symbol))
     }
 
-    /// Where an intent's limits start: computed once per intent, so each lookup is one add.
+    /// An intent's row (an index into `bounds`): computed once per intent.
     @inline(__always)
     func row(strategy: Int, symbol: Int?) -> Int {
-        self.index(strategy: strategy, row: symbol ?? (self.rowsPerStrategy - 1), key: .maxNotionalPerTrade)
+        strategy * self.rowsPerStrategy + (symbol ?? (self.rowsPerStrategy - 1))
     }
 
-    @inline(__always)
+    /// The value and scope of `key` in `row`, for findings (the chain compares `bounds`).
     func value(_ key: RiskLimitKey, row: Int) -> (value: Decimal, origin: RiskLimitOrigin)? {
-        let index = row + key.rawValue
-        let units = self.units[index]
-        return units == Self.absent ? nil : (Decimal(units: units), self.origins[index])
+        let entry = self.entries[row * Self.keyCount + key.rawValue]
+        return entry.units == Self.absent ? nil : (Decimal(units: entry.units), entry.origin)
     }
 
     /// The largest value of `key` anywhere in the table (sizes the order-rate history).
     func largest(_ key: RiskLimitKey) -> Decimal? {
         var best: Int64?
         var index = key.rawValue
-        while index < self.units.count {
-            if self.units[index] != Self.absent { best = max(best ?? self.units[index], self.units[index]) }
+        while index < self.entries.count {
+            let units = self.entries[index].units
+            if units != Self.absent { best = max(best ?? units, units) }
             index += Self.keyCount
         }
         return best.map { Decimal(units: $0) }

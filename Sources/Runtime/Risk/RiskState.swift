@@ -12,7 +12,7 @@ struct EventTimeRing: Sendable {
 
     mutating func append(_ time: TimestampNanos) {
         self.times[self.next] = time
-        self.next = (self.next + 1) % self.times.count
+        self.next = self.next + 1 == self.times.count ? 0 : self.next + 1
         self.count = min(self.count + 1, self.times.count)
     }
 
