@@ -202,6 +202,26 @@ import Testing
         #expect(verdict.clamps.map(\.quantityAfter) == [d("10"), d("7")])
     }
 
+    /// Unset limits are stored as values their comparison can never reach (`RiskBounds`): with no numeric limit,
+    /// extreme orders and accounts pass every numeric check, and a limit of zero still binds.
+    @Test func unsetLimitsNeverFireEvenAtExtremes() throws {
+        let open = try RiskHarness(policy: "  shorts: {allowed: true}\n  pattern_day_trader: {enabled: false}\n  buying_power: {required: false}")
+        let extreme = RiskHarness.account(
+            equity: "-9000000000", buyingPower: "0", gross: "9000000000", net: "-9000000000", open: 2_000_000_000,
+            position: "0", mark: "0.000000001")
+        var huge = open.intent(.buy, "9000000", at: "1000", band: "0.000000001", signalAge: 0, quoteAge: 0, adv: "0.000000001")
+        #expect(open.evaluate(huge, extreme).summary == "allow")
+        huge.action = .sell
+        #expect(open.evaluate(huge, extreme).summary == "allow")
+        // The same extremes against limits of zero: each binds.
+        let zero = try RiskHarness(limits: "max_open_positions: 0", policy: "  shorts: {allowed: true}\n  pattern_day_trader: {enabled: false}\n  buying_power: {required: false}")
+        #expect(zero.evaluate(open.intent(.buy, "1"), extreme).summary == "max_positions_exceeded")
+        // A symbol outside the plan has its own row: not allowed, whatever the limits.
+        var outside = open.intent(.buy, "1")
+        outside.symbol = nil
+        #expect(open.evaluate(outside).summary == "symbol_not_allowed")
+    }
+
     @Test func limitKeysFollowTheSpecDefinitions() {
         #expect(RiskLimitKey.allCases.map(\.key) == RiskLimits.definitions.map(\.key))
         let used = Set(RiskCheck.allCases.flatMap(\.limitKeys))

@@ -8,6 +8,13 @@ import SpecModel
 /// order's notional are stored at 10⁻¹⁸ ("wide", `Decimal.product`'s scale), so no conversion happens per intent.
 /// The values and scopes reported in findings still come from `RiskLimitTable` (only when a check objects).
 struct RiskBounds: Sendable {
+    /// The strategy's non-numeric rules, repeated in each of its rows so the chain reads one record.
+    let rules: RiskRules
+    /// The symbol may trade (universe ∩ allow list) / is on the deny list. Both false for the row of a symbol
+    /// outside the plan.
+    var symbolAllowed = false
+    var symbolDenied = false
+
     // Compared with notionals (wide).
     var maxNotional: Int128 = .max
     var minNotional: Int128 = .min
@@ -43,6 +50,10 @@ struct RiskBounds: Sendable {
     var hasDailyLossFraction = false
     var maxDrawdownFraction: Int64 = 0
     var hasDrawdownFraction = false
+
+    init(rules: RiskRules) {
+        self.rules = rules
+    }
 
     /// Sets `key` to `units` (a value the table holds).
     mutating func set(_ key: RiskLimitKey, units: Int64) {

@@ -47,13 +47,12 @@ extension RiskEngine {
         var input = RiskCheckInput(
             price: price, split: split, notional: Decimal.product(split.increase, price),
             now: state.now == .min ? intent.signalTime : state.now, row: row)
-        let rules = self.rules[intent.strategy]
         self.limits.bounds.withUnsafeBufferPointer { rows in
             // One bounds check for the whole chain instead of one per limit read (a symbol index from outside the
             // engine's table traps here, as an array subscript would).
             precondition(row >= 0 && row < rows.count, "risk intent names a strategy or symbol outside the plan")
             let bounds = rows.baseAddress! + row
-            self.run(intent, account, state, rules, bounds, &input, &verdict)
+            self.run(intent, account, state, bounds, &input, &verdict)
         }
     }
 
@@ -62,14 +61,14 @@ extension RiskEngine {
     @inline(__always)
     private func run(
         _ intent: borrowing RiskIntent, _ account: borrowing RiskAccount, _ state: borrowing RiskState,
-        _ rules: borrowing RiskRules, _ bounds: UnsafePointer<RiskBounds>, _ input: inout RiskCheckInput,
+        _ bounds: UnsafePointer<RiskBounds>, _ input: inout RiskCheckInput,
         _ verdict: inout RiskVerdict
     ) {
         if self.apply(.price, Self.checkPrice(intent), &input, &verdict) { return }
         if self.apply(.quantity, Self.checkQuantity(intent), &input, &verdict) { return }
-        if self.apply(.symbolDenied, self.checkSymbolDenied(intent), &input, &verdict) { return }
-        if self.apply(.symbolAllowed, self.checkSymbolAllowed(intent), &input, &verdict) { return }
-        if self.apply(.tradingHours, Self.checkTradingHours(input, rules, session: state.session), &input, &verdict) {
+        if self.apply(.symbolDenied, Self.checkSymbolDenied(bounds.pointee), &input, &verdict) { return }
+        if self.apply(.symbolAllowed, Self.checkSymbolAllowed(bounds.pointee), &input, &verdict) { return }
+        if self.apply(.tradingHours, Self.checkTradingHours(input, bounds.pointee.rules, session: state.session), &input, &verdict) {
             return
         }
         if self.apply(.signalAge, self.checkSignalAge(intent, input, bounds.pointee), &input, &verdict) { return }
@@ -87,21 +86,21 @@ extension RiskEngine {
         if self.apply(.dailyLoss, self.checkDailyLoss(account, input, bounds.pointee, state), &input, &verdict) { return }
         if self.apply(.drawdown, self.checkDrawdown(account, input, bounds.pointee, state), &input, &verdict) { return }
         if self.apply(.cooldown, self.checkCooldown(intent, input, bounds.pointee, state), &input, &verdict) { return }
-        if self.apply(.patternDayTrader, Self.checkPatternDayTrader(intent, account, input, rules, state), &input, &verdict) {
+        if self.apply(.patternDayTrader, Self.checkPatternDayTrader(intent, account, input, bounds.pointee.rules, state), &input, &verdict) {
             return
         }
-        if self.apply(.shorts, Self.checkShorts(intent, rules), &input, &verdict) { return }
-        if self.apply(.borrow, Self.checkBorrow(intent, account, rules), &input, &verdict) { return }
+        if self.apply(.shorts, Self.checkShorts(intent, bounds.pointee.rules), &input, &verdict) { return }
+        if self.apply(.borrow, Self.checkBorrow(intent, account, bounds.pointee.rules), &input, &verdict) { return }
         if self.apply(.openPositions, self.checkOpenPositions(account, input, bounds.pointee), &input, &verdict) { return }
         if self.apply(.maxQuantity, self.checkMaxQuantity(input, bounds.pointee), &input, &verdict) { return }
         if self.apply(.maxNotional, self.checkMaxNotional(input, bounds.pointee), &input, &verdict) { return }
-        if self.apply(.participation, self.checkParticipation(intent, input, rules, bounds.pointee), &input, &verdict) { return }
+        if self.apply(.participation, self.checkParticipation(intent, input, bounds.pointee.rules, bounds.pointee), &input, &verdict) { return }
         if self.apply(.positionNotional, self.checkPositionNotional(account, input, bounds.pointee), &input, &verdict) { return }
         if self.apply(.positionFraction, self.checkPositionFraction(account, input, bounds.pointee), &input, &verdict) { return }
         if self.apply(.grossExposure, self.checkGrossExposure(account, input, bounds.pointee), &input, &verdict) { return }
         if self.apply(.netExposure, self.checkNetExposure(intent, account, input, bounds.pointee), &input, &verdict) { return }
-        if self.apply(.buyingPower, Self.checkBuyingPower(account, input, rules), &input, &verdict) { return }
-        if self.apply(.quantityStep, Self.checkQuantityStep(intent, input, rules), &input, &verdict) { return }
+        if self.apply(.buyingPower, Self.checkBuyingPower(account, input, bounds.pointee.rules), &input, &verdict) { return }
+        if self.apply(.quantityStep, Self.checkQuantityStep(intent, input, bounds.pointee.rules), &input, &verdict) { return }
         _ = self.apply(.minNotional, self.checkMinNotional(input, bounds.pointee), &input, &verdict)
     }
 

@@ -18,19 +18,14 @@ extension RiskEngine {
     }
 
     @inline(__always)
-    func checkSymbolDenied(_ intent: borrowing RiskIntent) -> RiskCheckResult {
-        guard let symbol = intent.symbol, self.denied[intent.strategy * self.symbolCount + symbol] else {
-            return .allow
-        }
-        return .deny(.init(reason: .symbolDenied))
+    static func checkSymbolDenied(_ bounds: borrowing RiskBounds) -> RiskCheckResult {
+        bounds.symbolDenied ? .deny(.init(reason: .symbolDenied)) : .allow
     }
 
+    /// A symbol outside the plan has a row of its own, where `symbolAllowed` is false.
     @inline(__always)
-    func checkSymbolAllowed(_ intent: borrowing RiskIntent) -> RiskCheckResult {
-        guard let symbol = intent.symbol, self.allowed[intent.strategy * self.symbolCount + symbol] else {
-            return .deny(.init(reason: .symbolNotAllowed))
-        }
-        return .allow
+    static func checkSymbolAllowed(_ bounds: borrowing RiskBounds) -> RiskCheckResult {
+        bounds.symbolAllowed ? .allow : .deny(.init(reason: .symbolNotAllowed))
     }
 
     /// Entries (the risk-increasing part) inside the entry window, everything inside the exit window; outside a

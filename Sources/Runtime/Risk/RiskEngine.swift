@@ -17,9 +17,6 @@ public struct RiskEngine: Sendable {
     /// Per strategy: the policy's non-numeric rules as plain values (no references: the chain copies them freely).
     let rules: [RiskRules]
     private let symbolIndices: [Symbol: Int]
-    /// Per strategy × symbol: the symbol may trade (universe ∩ allow list) / is denied.
-    let allowed: [Bool]
-    let denied: [Bool]
 
     public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(PlanRiskPolicy.DecodingError) {
         let decoded = try plan.riskPolicies.map { (json) throws(PlanRiskPolicy.DecodingError) in
@@ -38,20 +35,18 @@ public struct RiskEngine: Sendable {
         var indices: [Symbol: Int] = [:]
         for (index, symbol) in self.symbols.enumerated() { indices[symbol] = index }
         self.symbolIndices = indices
-        self.limits = RiskLimitTable(policies: self.policies, strategyIDs: plan.strategies.map(\.id), symbols: self.symbols)
-        var allowed: [Bool] = []
-        var denied: [Bool] = []
-        for policy in self.policies {
-            let universe = Set(plan.universes.first { $0.name == policy.universe }?.symbols ?? [])
-            let allowList = Set(policy.allow)
-            let denyList = Set(policy.deny)
-            for symbol in self.symbols {
-                allowed.append(universe.contains(symbol) && (allowList.isEmpty || allowList.contains(symbol)))
-                denied.append(denyList.contains(symbol))
-            }
+        let universes = self.policies.map { policy in
+            Set(plan.universes.first { $0.name == policy.universe }?.symbols ?? [])
         }
-        self.allowed = allowed
-        self.denied = denied
+        let allowLists = self.policies.map { Set($0.allow) }
+        let denyLists = self.policies.map { Set($0.deny) }
+        self.limits = RiskLimitTable(
+            policies: self.policies, rules: self.rules, strategyIDs: plan.strategies.map(\.id), symbols: self.symbols,
+            symbolAllowed: { strategy, symbol in
+                universes[strategy].contains(symbol)
+                    && (allowLists[strategy].isEmpty || allowLists[strategy].contains(symbol))
+            },
+            symbolDenied: { strategy, symbol in denyLists[strategy].contains(symbol) })
     }
 
     public func symbolIndex(of symbol: Symbol) -> Int? { self.symbolIndices[symbol] }

@@ -49,11 +49,25 @@ struct RiskLimitTable: Sendable {
     /// Per (strategy, row): the same limits as the chain compares them.
     private(set) var bounds: [RiskBounds]
 
-    init(policies: [PlanRiskPolicy], strategyIDs: [Identifier], symbols: [Symbol]) {
+    init(
+        policies: [PlanRiskPolicy], rules: [RiskRules], strategyIDs: [Identifier], symbols: [Symbol],
+        symbolAllowed: (_ strategy: Int, _ symbol: Symbol) -> Bool, symbolDenied: (_ strategy: Int, _ symbol: Symbol) -> Bool
+    ) {
         self.rowsPerStrategy = symbols.count + 1
         let size = strategyIDs.count * self.rowsPerStrategy * Self.keyCount
         self.entries = Array(repeating: Entry(units: Self.absent, origin: .global), count: size)
-        self.bounds = Array(repeating: RiskBounds(), count: strategyIDs.count * self.rowsPerStrategy)
+        self.bounds = []
+        self.bounds.reserveCapacity(strategyIDs.count * self.rowsPerStrategy)
+        for strategy in strategyIDs.indices {
+            for row in 0..<self.rowsPerStrategy {
+                var bounds = RiskBounds(rules: rules[strategy])
+                if row < symbols.count {
+                    bounds.symbolAllowed = symbolAllowed(strategy, symbols[row])
+                    bounds.symbolDenied = symbolDenied(strategy, symbols[row])
+                }
+                self.bounds.append(bounds)
+            }
+        }
         for (strategy, (policy, id)) in zip(policies, strategyIDs).enumerated() {
             for row in 0..<self.rowsPerStrategy {
                 let symbol = row < symbols.count ? symbols[row] : nil
