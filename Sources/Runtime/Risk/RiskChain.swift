@@ -16,7 +16,7 @@ enum RiskCheckResult: Sendable {
         var origin: RiskLimitOrigin = .policy
         var key: RiskLimitKey? = nil
         var limit: Decimal? = nil
-        var value: Decimal? = nil
+        var value: RiskObservedValue = .none
     }
 }
 
@@ -148,15 +148,15 @@ extension RiskEngine {
     ) -> RiskFinding {
         RiskFinding(
             check: check, reason: objection.reason, origin: objection.origin, key: objection.key,
-            limit: objection.limit, value: objection.value, quantityBefore: before, quantityAfter: after)
+            limit: objection.limit, observed: objection.value, quantityBefore: before, quantityAfter: after)
     }
 
     /// A finding's limit and scope, read from the table only when a check objects.
     @inline(never)
     func objection(
-        _ reason: RiskReason, _ key: RiskLimitKey, _ input: borrowing RiskCheckInput, value: Decimal?
+        _ reason: RiskReason, _ key: RiskLimitKey, row: Int, value: RiskObservedValue
     ) -> RiskCheckResult.Objection {
-        let (limit, origin) = self.limits.value(key, row: input.row) ?? (.zero, .policy)
+        let (limit, origin) = self.limits.value(key, row: row) ?? (.zero, .policy)
         return .init(reason: reason, origin: origin, key: key, limit: limit, value: value)
     }
 }

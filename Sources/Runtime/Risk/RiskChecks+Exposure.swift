@@ -18,7 +18,7 @@ extension RiskEngine {
         let loss = max(Int128(state.worstLoss.units), Int128(opening.units) - Int128(equity.units))
         if loss > Int128(bounds.maxDailyLoss) {
             return .limitIncrease(
-                to: .zero, self.objection(.dailyLossLimitExceeded, .maxDailyLoss, input, value: Self.saturating(loss)))
+                to: .zero, self.objection(.dailyLossLimitExceeded, .maxDailyLoss, row: input.row, value: .decimal(Self.saturating(loss))))
         }
         if bounds.hasDailyLossFraction,
             Decimal.wide(units: loss) > Decimal.product(Decimal(units: bounds.maxDailyLossFraction), opening)
@@ -26,8 +26,8 @@ extension RiskEngine {
             return .limitIncrease(
                 to: .zero,
                 self.objection(
-                    .dailyLossLimitExceeded, .maxDailyLossFraction, input,
-                    value: Self.saturating(loss).ratio(opening)))
+                    .dailyLossLimitExceeded, .maxDailyLossFraction, row: input.row,
+                    value: .ratio(Self.saturating(loss), of: opening)))
         }
         return .allow
     }
@@ -54,8 +54,8 @@ extension RiskEngine {
         return .limitIncrease(
             to: .zero,
             self.objection(
-                .maxDrawdownExceeded, .maxDrawdownFraction, input,
-                value: breach.peak.minus(breach.trough).ratio(breach.peak)))
+                .maxDrawdownExceeded, .maxDrawdownFraction, row: input.row,
+                value: .ratio(breach.peak.minus(breach.trough), of: breach.peak)))
     }
 
     /// (peak − trough) at 10⁻¹⁸, exact.
@@ -78,7 +78,7 @@ extension RiskEngine {
         let last = state.lastIncrease[symbol]
         guard last != .min, input.now - last < bounds.cooldown else { return .allow }
         return .limitIncrease(
-            to: .zero, self.objection(.cooldownActive, .cooldown, input, value: .seconds(nanos: input.now - last)))
+            to: .zero, self.objection(.cooldownActive, .cooldown, row: input.row, value: .decimal(.seconds(nanos: input.now - last))))
     }
 
     /// Below the equity minimum, an entry that could become a day trade is refused once the day trades of the last
@@ -99,7 +99,7 @@ extension RiskEngine {
         guard potential > rules.maxDayTrades else { return .allow }
         return .limitIncrease(
             to: .zero, .init(reason: .patternDayTraderLimit, limit: .count(rules.maxDayTrades),
-                             value: .count(potential)))
+                             value: .decimal(.count(potential))))
     }
 
     @inline(__always)
@@ -136,14 +136,14 @@ extension RiskEngine {
         }
         return .limitIncrease(
             to: .zero,
-            self.objection(.maxPositionsExceeded, .maxOpenPositions, input, value: .count(account.openPositions)))
+            self.objection(.maxPositionsExceeded, .maxOpenPositions, row: input.row, value: .decimal(.count(account.openPositions))))
     }
 
     @inline(__always)
     func checkMaxQuantity(_ input: borrowing RiskCheckInput, _ bounds: borrowing RiskBounds) -> RiskCheckResult {
         guard input.split.increase.units > bounds.maxQuantity else { return .allow }
         return .limitIncrease(
-            to: .zero, self.objection(.maxQuantityExceeded, .maxQuantityPerOrder, input, value: input.split.increase))
+            to: .zero, self.objection(.maxQuantityExceeded, .maxQuantityPerOrder, row: input.row, value: .decimal(input.split.increase)))
     }
 
     @inline(__always)
@@ -151,7 +151,7 @@ extension RiskEngine {
         guard input.notional > bounds.maxNotional else { return .allow }
         return .limitIncrease(
             to: .zero,
-            self.objection(.maxNotionalExceeded, .maxNotionalPerTrade, input, value: Decimal.narrow(input.notional)))
+            self.objection(.maxNotionalExceeded, .maxNotionalPerTrade, row: input.row, value: .wide(input.notional)))
     }
 
     @inline(__always)
@@ -162,13 +162,13 @@ extension RiskEngine {
         guard bounds.hasParticipation else { return .allow }
         guard let adv = intent.averageDailyVolumeUSD, adv > .zero else {
             guard rules.rejectWhenADVMissing else { return .allow }
-            return .limitIncrease(to: .zero, self.objection(.missingAdv, .maxParticipation, input, value: nil))
+            return .limitIncrease(to: .zero, self.objection(.missingAdv, .maxParticipation, row: input.row, value: .none))
         }
         guard input.notional > Decimal.product(Decimal(units: bounds.maxParticipation), adv) else { return .allow }
         return .limitIncrease(
             to: .zero,
             self.objection(
-                .participationExceedsMax, .maxParticipation, input, value: Decimal.narrow(input.notional).ratio(adv)))
+                .participationExceedsMax, .maxParticipation, row: input.row, value: .wideRatio(input.notional, of: adv)))
     }
 
     /// The position the increasing part adds to, valued at the order price (wide): the current one when adding,
@@ -189,7 +189,7 @@ extension RiskEngine {
         guard projected > cap else { return .allow }
         return .limitIncrease(
             to: Decimal.quantity(cap - base, at: input.price),
-            self.objection(.symbolCapacityExhausted, .maxPositionNotional, input, value: Decimal.narrow(projected)))
+            self.objection(.symbolCapacityExhausted, .maxPositionNotional, row: input.row, value: .wide(projected)))
     }
 
     /// Clamps so |position| × price ≤ fraction × equity.
@@ -205,8 +205,8 @@ extension RiskEngine {
         return .limitIncrease(
             to: Decimal.quantity(cap - base, at: input.price),
             self.objection(
-                .maxPositionPctExceeded, .maxPositionFraction, input,
-                value: Decimal.narrow(projected).ratio(account.equity)))
+                .maxPositionPctExceeded, .maxPositionFraction, row: input.row,
+                value: .wideRatio(projected, of: account.equity)))
     }
 
     /// Gross exposure after the order: the reducing part lowers it (at the mark), the increasing part adds.
@@ -252,11 +252,10 @@ extension RiskEngine {
             if projected > cap, cap < bindingCap { (bindingCap, bindingKey) = (cap, fractionKey) }
         }
         guard bindingCap != .max else { return .allow }
-        let value = bindingKey == usd
-            ? Decimal.narrow(projected) : Decimal.narrow(projected).ratio(account.equity)
+        let value: RiskObservedValue = bindingKey == usd ? .wide(projected) : .wideRatio(projected, of: account.equity)
         return .limitIncrease(
             to: Decimal.quantity(bindingCap - base, at: input.price),
-            self.objection(reason, bindingKey, input, value: value))
+            self.objection(reason, bindingKey, row: input.row, value: value))
     }
 
     @inline(__always)
@@ -270,7 +269,7 @@ extension RiskEngine {
         return .limitIncrease(
             to: .zero,
             .init(reason: .insufficientBuyingPower, limit: Self.saturating(available),
-                  value: Decimal.narrow(input.notional)))
+                  value: .wide(input.notional)))
     }
 
     /// Rounds the increasing part down to the step: whole shares unless fractional equities are on, and whole
@@ -297,7 +296,7 @@ extension RiskEngine {
         let rounded = Decimal(units: input.split.increase.units - remainder)
         let nothingLeft = input.split.reduce.isZero
         let reason: RiskReason = rounded.isZero && nothingLeft ? .qtyBelowMin : .qtyInvalidIncrement
-        return .limitIncrease(to: rounded, .init(reason: reason, limit: step, value: input.split.increase))
+        return .limitIncrease(to: rounded, .init(reason: reason, limit: step, value: .decimal(input.split.increase)))
     }
 
     @inline(never)
@@ -308,6 +307,6 @@ extension RiskEngine {
         guard input.notional < bounds.minNotional else { return .allow }
         return .limitIncrease(
             to: .zero,
-            self.objection(.minNotionalNotMet, .minNotionalPerTrade, input, value: Decimal.narrow(input.notional)))
+            self.objection(.minNotionalNotMet, .minNotionalPerTrade, row: input.row, value: .wide(input.notional)))
     }
 }

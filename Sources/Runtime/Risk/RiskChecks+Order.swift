@@ -14,7 +14,7 @@ extension RiskEngine {
     @inline(__always)
     static func checkQuantity(_ intent: borrowing RiskIntent) -> RiskCheckResult {
         intent.quantity > .zero
-            ? .allow : .deny(.init(reason: .qtyNonPositive, limit: .zero, value: intent.quantity))
+            ? .allow : .deny(.init(reason: .qtyNonPositive, limit: .zero, value: .decimal(intent.quantity)))
     }
 
     @inline(__always)
@@ -43,19 +43,19 @@ extension RiskEngine {
         if input.now >= session.close - Int64(window.exitsEndMinutesBeforeClose) * minute {
             return .deny(.init(
                 reason: .outsideTradingHours, limit: Self.minutes(session.close, window.exitsEndMinutesBeforeClose, session),
-                value: Self.elapsed(input.now, session)))
+                value: .decimal(Self.elapsed(input.now, session))))
         }
         guard input.split.increase > .zero else { return .allow }
         if input.now < session.open + Int64(window.entriesStartMinutesAfterOpen) * minute {
             return .limitIncrease(
                 to: .zero, .init(reason: .outsideTradingHours, limit: .count(window.entriesStartMinutesAfterOpen),
-                                 value: Self.elapsed(input.now, session)))
+                                 value: .decimal(Self.elapsed(input.now, session))))
         }
         if input.now >= session.close - Int64(window.entriesEndMinutesBeforeClose) * minute {
             return .limitIncrease(
                 to: .zero, .init(reason: .outsideTradingHours,
                                  limit: Self.minutes(session.close, window.entriesEndMinutesBeforeClose, session),
-                                 value: Self.elapsed(input.now, session)))
+                                 value: .decimal(Self.elapsed(input.now, session))))
         }
         return .allow
     }
@@ -76,10 +76,10 @@ extension RiskEngine {
     ) -> RiskCheckResult {
         let age = input.now - intent.signalTime
         if age > bounds.maxSignalAge {
-            return .deny(self.objection(.signalStale, .maxSignalAge, input, value: .seconds(nanos: age)))
+            return .deny(self.objection(.signalStale, .maxSignalAge, row: input.row, value: .decimal(.seconds(nanos: age))))
         }
         if -age > bounds.maxSignalAge {
-            return .deny(self.objection(.signalTimeInFuture, .maxSignalAge, input, value: .seconds(nanos: age)))
+            return .deny(self.objection(.signalTimeInFuture, .maxSignalAge, row: input.row, value: .decimal(.seconds(nanos: age))))
         }
         return .allow
     }
@@ -91,7 +91,7 @@ extension RiskEngine {
         guard let quoteTime = intent.quoteTime else { return .allow }
         let age = input.now - quoteTime
         guard age > bounds.maxQuoteAge else { return .allow }
-        return .deny(self.objection(.quoteStale, .maxQuoteAge, input, value: .seconds(nanos: age)))
+        return .deny(self.objection(.quoteStale, .maxQuoteAge, row: input.row, value: .decimal(.seconds(nanos: age))))
     }
 
     /// |limit price − reference| × 10⁴ > band × reference, compared exactly; the distance in bps is computed only
@@ -105,9 +105,9 @@ extension RiskEngine {
         let distance = (Int128(input.price.units) - Int128(reference.units)).magnitude
         let band = Decimal.product(Decimal(units: bounds.priceBand), reference)
         guard Int128(distance) &* 10_000_000_000_000 > band else { return .allow }
-        let bps = input.price.minus(reference).magnitude.multiplied(by: .tenThousand, rounding: .halfEven)?
-            .ratio(reference)
-        return .deny(self.objection(.priceBandExceeded, .priceBand, input, value: bps))
+        return .deny(
+            self.objection(
+                .priceBandExceeded, .priceBand, row: input.row, value: .bps(price: input.price, reference: reference)))
     }
 
     @inline(__always)
@@ -120,7 +120,7 @@ extension RiskEngine {
         guard last != .min else { return .allow }
         let elapsed = input.now - last
         guard elapsed < bounds.duplicateWindow else { return .allow }
-        return .deny(self.objection(.duplicateIntent, .duplicateIntentWindow, input, value: .seconds(nanos: elapsed)))
+        return .deny(self.objection(.duplicateIntent, .duplicateIntentWindow, row: input.row, value: .decimal(.seconds(nanos: elapsed))))
     }
 
     @inline(__always)
@@ -129,7 +129,7 @@ extension RiskEngine {
     ) -> RiskCheckResult {
         let cap = bounds.maxOrdersPerMinute
         guard state.accountOrders.holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
-        return .deny(self.objection(.orderRateExceeded, .maxOrdersPerMinute, input, value: .count(cap)))
+        return .deny(self.objection(.orderRateExceeded, .maxOrdersPerMinute, row: input.row, value: .decimal(.count(cap))))
     }
 
     @inline(__always)
@@ -141,6 +141,6 @@ extension RiskEngine {
         let cap = bounds.maxOrdersPerMinutePerSymbol
         guard state.symbolOrders[symbol].holds(cap, after: input.now - Timestamp.nanosPerMinute) else { return .allow }
         return .deny(
-            self.objection(.symbolOrderRateExceeded, .maxOrdersPerMinutePerSymbol, input, value: .count(cap)))
+            self.objection(.symbolOrderRateExceeded, .maxOrdersPerMinutePerSymbol, row: input.row, value: .decimal(.count(cap))))
     }
 }

@@ -41,7 +41,10 @@ public struct RiskFinding: Sendable, Hashable {
     public var key: String? { self.limitKey?.key }
     /// The limit and the observed value, in the limit's unit (USD, shares, seconds, bps, count, fraction).
     public var limit: Decimal?
-    public var value: Decimal?
+    /// The observed value as the chain compared it; `value` derives the decimal when read, so the divisions a ratio
+    /// needs are paid by whoever reports the finding, not by the chain.
+    public var observed: RiskObservedValue
+    public var value: Decimal? { self.observed.decimal }
     public var quantityBefore: Decimal
     public var quantityAfter: Decimal
 
@@ -49,14 +52,51 @@ public struct RiskFinding: Sendable, Hashable {
         check: RiskCheck, reason: RiskReason, origin: RiskLimitOrigin, key: RiskLimitKey? = nil, limit: Decimal?,
         value: Decimal?, quantityBefore: Decimal, quantityAfter: Decimal
     ) {
+        self.init(
+            check: check, reason: reason, origin: origin, key: key, limit: limit,
+            observed: value.map(RiskObservedValue.decimal) ?? .none, quantityBefore: quantityBefore,
+            quantityAfter: quantityAfter)
+    }
+
+    init(
+        check: RiskCheck, reason: RiskReason, origin: RiskLimitOrigin, key: RiskLimitKey?, limit: Decimal?,
+        observed: RiskObservedValue, quantityBefore: Decimal, quantityAfter: Decimal
+    ) {
         self.check = check
         self.reasonCode = reason
         self.origin = origin
         self.limitKey = key
         self.limit = limit
-        self.value = value
+        self.observed = observed
         self.quantityBefore = quantityBefore
         self.quantityAfter = quantityAfter
+    }
+}
+
+/// An observed value in the form a check has it: a decimal, or the exact operands of one (a notional at 10⁻¹⁸, a
+/// ratio, a distance in basis points), turned into a decimal only when read.
+public enum RiskObservedValue: Sendable, Hashable {
+    case none
+    case decimal(Decimal)
+    /// A notional at 10⁻¹⁸ (`Decimal.product`), toward zero.
+    case wide(Int128)
+    /// `numerator / denominator`, toward zero (nil for a zero denominator).
+    case ratio(Decimal, of: Decimal)
+    /// A notional at 10⁻¹⁸ as a fraction of `denominator`.
+    case wideRatio(Int128, of: Decimal)
+    /// |price − reference| in basis points of the reference.
+    case bps(price: Decimal, reference: Decimal)
+
+    public var decimal: Decimal? {
+        switch self {
+        case .none: nil
+        case .decimal(let value): value
+        case .wide(let wide): Decimal.narrow(wide)
+        case .ratio(let numerator, let denominator): numerator.ratio(denominator)
+        case .wideRatio(let wide, let denominator): Decimal.narrow(wide).ratio(denominator)
+        case .bps(let price, let reference):
+            price.minus(reference).magnitude.multiplied(by: .tenThousand, rounding: .halfEven)?.ratio(reference)
+        }
     }
 }
 
