@@ -44,6 +44,28 @@ private typealias F = FeatureFixtures
         #expect(Self.feed(&extractor, "AAPL", 3, 51)[.crossSectionSessionOpenDriveRank] == 1)
     }
 
+    /// Symbols added mid-session whose names sort between existing ones shift every name order; the ranks must be
+    /// those of an extractor that knew the whole universe from the start.
+    @Test func addingSymbolsMidSessionKeepsTheOrder() {
+        var grown = FeatureExtractor(symbols: ["B", "D"])
+        var whole = FeatureExtractor(symbols: ["B", "D", "A", "C", "E"])
+        let early: [(String, Int64, Double)] = [("B", 0, 100), ("D", 0, 100), ("B", 1, 101), ("D", 1, 99)]
+        for (symbol, minute, close) in early {
+            #expect(Self.feed(&grown, symbol, minute, close) == Self.feed(&whole, symbol, minute, close))
+        }
+        for name in ["A", "C", "E"] { _ = grown.addSymbol(name) }
+        // Ties at drive 0 are broken by name: A, C and E land between and around B and D.
+        let late: [(String, Int64, Double)] = [
+            ("A", 2, 100), ("C", 2, 100), ("E", 2, 100), ("B", 2, 100), ("D", 2, 100), ("C", 3, 102), ("A", 3, 98),
+            ("E", 3, 100), ("B", 3, 100),
+        ]
+        for (symbol, minute, close) in late {
+            let expected = Self.feed(&whole, symbol, minute, close)
+            #expect(Self.feed(&grown, symbol, minute, close) == expected, "\(symbol) at minute \(minute)")
+            #expect(expected[.crossSectionSessionOpenDriveRank] != nil)
+        }
+    }
+
     @Test func threeSymbolsRanksAndRatios() {
         var extractor = FeatureExtractor(symbols: ["A", "B", "C"])
         // Minute 0: every drive is 0; ties ordered by name, each symbol sees those before it.

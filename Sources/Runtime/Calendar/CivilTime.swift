@@ -276,22 +276,46 @@ public enum Timestamp {
 
     /// Formats as UTC ISO-8601: `2026-01-01T00:01:00Z`, or with the fractional second when it is not zero, trimmed of
     /// trailing zeros (`2026-01-01T00:01:00.5Z`, `…00.123456789Z`). `parse(format(x)) == x` for every Int64 `x`.
-    /// Allocates the returned string (one allocation); not for the per-event path.
+    /// Allocates the returned string (one allocation); the per-event path uses `appendFormatted`.
     public static func format(_ nanos: TimestampNanos) -> String {
-        let date = utcDate(of: nanos)
-        let nanosOfDay = utcNanosOfDay(of: nanos)
-        let secondsOfDay = Int(nanosOfDay / nanosPerSecond)
-        var fraction = Int(nanosOfDay % nanosPerSecond)
+        let layout = FormatLayout(nanos)
+        return String(unsafeUninitializedCapacity: layout.length) { layout.write(into: $0) }
+    }
+
+    /// `format(nanos)`'s bytes appended to `bytes`, without building a string.
+    public static func appendFormatted(_ nanos: TimestampNanos, to bytes: inout [UInt8]) {
+        let layout = FormatLayout(nanos)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: layout.length))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            _ = layout.write(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
+    /// The fields of a formatted instant and its length.
+    private struct FormatLayout {
+        let date: CivilDate
+        let secondsOfDay: Int
+        var fraction: Int
         var fractionDigits = 0
-        if fraction != 0 {
-            fractionDigits = 9
-            while fraction % 10 == 0 {
-                fraction /= 10
-                fractionDigits -= 1
+        var length: Int { 20 + (self.fractionDigits > 0 ? 1 + self.fractionDigits : 0) }
+
+        init(_ nanos: TimestampNanos) {
+            self.date = Timestamp.utcDate(of: nanos)
+            let nanosOfDay = Timestamp.utcNanosOfDay(of: nanos)
+            self.secondsOfDay = Int(nanosOfDay / Timestamp.nanosPerSecond)
+            self.fraction = Int(nanosOfDay % Timestamp.nanosPerSecond)
+            if self.fraction != 0 {
+                self.fractionDigits = 9
+                while self.fraction % 10 == 0 {
+                    self.fraction /= 10
+                    self.fractionDigits -= 1
+                }
             }
         }
-        let length = 20 + (fractionDigits > 0 ? 1 + fractionDigits : 0)
-        return String(unsafeUninitializedCapacity: length) { buffer in
+
+        /// Writes `length` bytes at the start of `buffer`; returns `length`.
+        func write(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
             var index = 0
             func put(_ value: Int, width: Int) {
                 var remaining = value
@@ -307,20 +331,20 @@ public enum Timestamp {
                 buffer[index] = UInt8(ascii: byte)
                 index += 1
             }
-            put(date.year, width: 4)
+            put(self.date.year, width: 4)
             put("-")
-            put(date.month, width: 2)
+            put(self.date.month, width: 2)
             put("-")
-            put(date.day, width: 2)
+            put(self.date.day, width: 2)
             put("T")
-            put(secondsOfDay / 3600, width: 2)
+            put(self.secondsOfDay / 3600, width: 2)
             put(":")
-            put(secondsOfDay / 60 % 60, width: 2)
+            put(self.secondsOfDay / 60 % 60, width: 2)
             put(":")
-            put(secondsOfDay % 60, width: 2)
-            if fractionDigits > 0 {
+            put(self.secondsOfDay % 60, width: 2)
+            if self.fractionDigits > 0 {
                 put(".")
-                put(fraction, width: fractionDigits)
+                put(self.fraction, width: self.fractionDigits)
             }
             put("Z")
             return index

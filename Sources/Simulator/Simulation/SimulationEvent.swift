@@ -103,9 +103,10 @@ public enum SimulationEvent: Sendable, Hashable {
         try? JSONWriter.appendScalar(.string(signal.symbol), to: &bytes)
         bytes.append(contentsOf: #","timeframe":"#.utf8)
         try? JSONWriter.appendScalar(.string(signal.timeframe.rawValue), to: &bytes)
-        bytes.append(contentsOf: #","ts":"#.utf8)
-        try? JSONWriter.appendScalar(.string(Timestamp.format(signal.eventTime)), to: &bytes)
-        bytes.append(UInt8(ascii: "}"))
+        // A formatted instant has no byte JSON escapes.
+        bytes.append(contentsOf: #","ts":""#.utf8)
+        Timestamp.appendFormatted(signal.eventTime, to: &bytes)
+        bytes.append(contentsOf: #""}"#.utf8)
     }
 
     /// A double reported as an exact decimal rounded to 10⁻⁶ (never a raw double in hashed output).
