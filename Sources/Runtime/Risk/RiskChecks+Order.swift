@@ -38,24 +38,26 @@ extension RiskEngine {
             return rules.extendedHours ? .allow : .deny(.init(reason: .outsideTradingHours))
         }
         let window = session.kind == .earlyClose ? rules.earlyClose : rules.regular
-        let minute = Timestamp.nanosPerMinute
         // Instants, not minutes: no division unless the check refuses and reports minutes after the open.
-        if input.now >= session.close - Int64(window.exitsEndMinutesBeforeClose) * minute {
+        if input.now >= session.close - window.exitsEnd {
             return .deny(.init(
-                reason: .outsideTradingHours, limit: Self.minutes(session.close, window.exitsEndMinutesBeforeClose, session),
+                reason: .outsideTradingHours,
+                limit: Self.minutes(session.close, window.minutes.exitsEndMinutesBeforeClose, session),
                 value: .decimal(Self.elapsed(input.now, session))))
         }
         guard input.split.increase > .zero else { return .allow }
-        if input.now < session.open + Int64(window.entriesStartMinutesAfterOpen) * minute {
+        if input.now < session.open + window.entriesStart {
             return .limitIncrease(
-                to: .zero, .init(reason: .outsideTradingHours, limit: .count(window.entriesStartMinutesAfterOpen),
-                                 value: .decimal(Self.elapsed(input.now, session))))
+                to: .zero,
+                .init(reason: .outsideTradingHours, limit: .count(window.minutes.entriesStartMinutesAfterOpen),
+                      value: .decimal(Self.elapsed(input.now, session))))
         }
-        if input.now >= session.close - Int64(window.entriesEndMinutesBeforeClose) * minute {
+        if input.now >= session.close - window.entriesEnd {
             return .limitIncrease(
-                to: .zero, .init(reason: .outsideTradingHours,
-                                 limit: Self.minutes(session.close, window.entriesEndMinutesBeforeClose, session),
-                                 value: .decimal(Self.elapsed(input.now, session))))
+                to: .zero,
+                .init(reason: .outsideTradingHours,
+                      limit: Self.minutes(session.close, window.minutes.entriesEndMinutesBeforeClose, session),
+                      value: .decimal(Self.elapsed(input.now, session))))
         }
         return .allow
     }

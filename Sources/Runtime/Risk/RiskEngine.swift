@@ -167,8 +167,24 @@ struct RiskRules: Sendable {
     }
 
     var extendedHours: Bool
-    var regular: PlanRiskPolicy.Window
-    var earlyClose: PlanRiskPolicy.Window
+    /// A session type's windows as offsets in nanoseconds (from the open for the entry start, before the close for
+    /// the ends), so the hours check compares instants without multiplying; minutes are kept for reports.
+    struct Window: Sendable {
+        var minutes: PlanRiskPolicy.Window
+        var entriesStart: Int64
+        var entriesEnd: Int64
+        var exitsEnd: Int64
+
+        init(_ minutes: PlanRiskPolicy.Window) {
+            self.minutes = minutes
+            self.entriesStart = Int64(minutes.entriesStartMinutesAfterOpen) * Timestamp.nanosPerMinute
+            self.entriesEnd = Int64(minutes.entriesEndMinutesBeforeClose) * Timestamp.nanosPerMinute
+            self.exitsEnd = Int64(minutes.exitsEndMinutesBeforeClose) * Timestamp.nanosPerMinute
+        }
+    }
+
+    var regular: Window
+    var earlyClose: Window
     var shortsAllowed: Bool
     var shortsWholeSharesOnly: Bool
     var requireEasyToBorrow: Bool
@@ -183,8 +199,8 @@ struct RiskRules: Sendable {
 
     init(_ policy: PlanRiskPolicy) {
         self.extendedHours = policy.extendedHours
-        self.regular = policy.regularHours
-        self.earlyClose = policy.earlyCloseHours
+        self.regular = Window(policy.regularHours)
+        self.earlyClose = Window(policy.earlyCloseHours)
         self.shortsAllowed = policy.shortsAllowed
         self.shortsWholeSharesOnly = policy.shortsWholeSharesOnly
         self.requireEasyToBorrow = policy.requireEasyToBorrow
