@@ -137,22 +137,22 @@ extension Decimal {
     }
 }
 
-/// Appends the decimal digits of `value`, left-padded with zeros to `minimumWidth`.
+/// Appends the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 24).
 func appendDigits(_ value: UInt64, minimumWidth: Int, to bytes: inout [UInt8]) {
-    // UInt64.max has 20 digits; fill a fixed scratch tuple from the right.
-    var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var count = 0
-    withUnsafeMutableBytes(of: &scratch) { raw in
+    // UInt64.max has 20 digits: fill a stack buffer from the right, padding included, and append it in one copy.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
+        var start = scratch.count
         var rest = value
         repeat {
-            count += 1
-            raw[raw.count - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+            start -= 1
+            scratch[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
             rest /= 10
         } while rest != 0
-        if minimumWidth > count {
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: minimumWidth - count))
+        while scratch.count - start < min(minimumWidth, scratch.count) {
+            start -= 1
+            scratch[start] = UInt8(ascii: "0")
         }
-        bytes.append(contentsOf: raw[(raw.count - count)...])
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
     }
 }
 

@@ -4,7 +4,9 @@
 /// (UTF-8 byte order), so nothing ever depends on `Dictionary` iteration order.
 /// `.decimal` is kept apart from `.double` so exact values are serialised from their canonical text, never via
 /// binary floating point.
-public indirect enum JSONValue: Sendable, Hashable {
+/// Not `indirect`: arrays and dictionaries already box their elements, and an indirect enum would allocate for every
+/// scalar (a cost each written event paid several times).
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)

@@ -124,21 +124,37 @@ extension JSONWriter {
         try writeScalar(value, to: &bytes)
     }
 
+    // The scalar writers without a `JSONValue`: building one allocates (the enum is indirect), which on a
+    // per-event line cost more than writing it.
+
+    /// `appendScalar(.string(string))`.
+    public static func appendString(_ string: String, to bytes: inout [UInt8]) {
+        writeString(string, to: &bytes)
+    }
+
+    /// `appendScalar(.integer(integer))`.
+    public static func appendInteger(_ integer: Int64, to bytes: inout [UInt8]) {
+        if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(integer.magnitude, minimumWidth: 1, to: &bytes)
+    }
+
+    /// `appendScalar(.decimal(decimal))`: a quoted canonical decimal.
+    public static func appendDecimal(_ decimal: Decimal, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        decimal.appendCanonical(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     private static func writeScalar(_ value: JSONValue, to bytes: inout [UInt8]) throws(JSONWriterError) {
         switch value {
         case .null:
-            bytes.append(contentsOf: "null".utf8)
+            bytes.append(literal: "null")
         case .bool(let flag):
-            bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+            if flag { bytes.append(literal: "true") } else { bytes.append(literal: "false") }
         case .integer(let integer):
-            if integer < 0 {
-                bytes.append(UInt8(ascii: "-"))
-            }
-            appendDigits(integer.magnitude, minimumWidth: 1, to: &bytes)
+            appendInteger(integer, to: &bytes)
         case .decimal(let decimal):
-            bytes.append(UInt8(ascii: "\""))
-            decimal.appendCanonical(to: &bytes)
-            bytes.append(UInt8(ascii: "\""))
+            appendDecimal(decimal, to: &bytes)
         case .double(let double):
             try writeDouble(double, to: &bytes)
         case .string(let string):
@@ -168,21 +184,21 @@ extension JSONWriter {
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""):
-                bytes.append(contentsOf: #"\""#.utf8)
+                bytes.append(literal: #"\""#)
             case UInt8(ascii: "\\"):
-                bytes.append(contentsOf: #"\\"#.utf8)
+                bytes.append(literal: #"\\"#)
             case 0x08:
-                bytes.append(contentsOf: #"\b"#.utf8)
+                bytes.append(literal: #"\b"#)
             case 0x09:
-                bytes.append(contentsOf: #"\t"#.utf8)
+                bytes.append(literal: #"\t"#)
             case 0x0A:
-                bytes.append(contentsOf: #"\n"#.utf8)
+                bytes.append(literal: #"\n"#)
             case 0x0C:
-                bytes.append(contentsOf: #"\f"#.utf8)
+                bytes.append(literal: #"\f"#)
             case 0x0D:
-                bytes.append(contentsOf: #"\r"#.utf8)
+                bytes.append(literal: #"\r"#)
             case 0x00..<0x20:
-                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(literal: #"\u00"#)
                 bytes.append(lowercaseHexDigit(byte >> 4))
                 bytes.append(lowercaseHexDigit(byte & 0x0F))
             default:
@@ -217,7 +233,7 @@ extension JSONWriter {
             bytes.append(UInt8(ascii: "."))
             bytes.append(contentsOf: digits[n...])
         } else if -6 < n && n <= 0 {
-            bytes.append(contentsOf: "0.".utf8)
+            bytes.append(literal: "0.")
             bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -n))
             bytes.append(contentsOf: digits)
         } else {

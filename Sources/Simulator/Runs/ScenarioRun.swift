@@ -76,47 +76,24 @@ public enum ScenarioRunner {
     ) throws -> ScenarioResult {
         var result = ScenarioResult(scenario: run.name)
         var simulation = try Simulation(plan: plan, settings: run.settings)
-        var hasher = ContentHasher()
         var writer: BufferedFileWriter?
         if let outputDirectory {
             try FileSystem.makeDirectories(outputDirectory).get()
             writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
         }
-        var decisions: [String: [String]] = [:]
-        var line: [UInt8] = []
-        let sink = { (number: Int, event: SimulationEvent) throws in
-            line.removeAll(keepingCapacity: true)
-            if case .signal(let signal) = event {
-                SimulationEvent.appendSignalLine(signal, number: number, to: &line)
-            } else {
-                line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
-            }
-            line.append(UInt8(ascii: "\n"))
-            hasher.update(line)
-            try writer?.write(line)
-            result.eventCount += 1
-            switch event {
-            case .decision(let decision, _):
-                decisions[decision.strategy.rawValue, default: []].append(Self.summary(decision))
-            case .riskRejected(let order, let finding):
-                // The decision's line (the strategy's last) says what risk did to it.
-                decisions[order.strategy.rawValue]?.mutateLast { $0 += " -> risk rejected: \(finding.reason)" }
-            case .order(let order) where !order.riskClamps.isEmpty:
-                let reasons = order.riskClamps.map(\.reason).joined(separator: ", ")
-                decisions[order.strategy.rawValue]?.mutateLast { $0 += " -> risk clamped to \(order.quantity): \(reasons)" }
-            default:
-                break
-            }
-        }
+        var output = EventOutput(writer: writer)
         // Faults come first, so the window sees faulted event times.
         var faults = SignalFaults(run.faults)
-        let deliver = { (signal: SignalRecord) throws in
+        func deliver(_ signal: SignalRecord) throws {
             if let window = run.window, !window.contains(signal.eventTime) { return }
-            try simulation.process(signal, emit: sink)
+            try simulation.process(signal, into: &output)
         }
         try SignalSource.forEach(run.source, ta: run.ta) { signal in try faults.process(signal, emit: deliver) }
         try faults.finish(emit: deliver)
-        try writer?.close()
+        try output.writer?.close()
+        result.eventCount = output.eventCount
+        let hasher = output.hasher
+        let decisions = output.decisions
         result.eventsHash = hasher.finalize()
         result.metrics = try simulation.metrics()
         result.metricsBytes = Array(try JSONWriter.pretty(result.metrics.json).utf8)
@@ -135,6 +112,57 @@ public enum ScenarioRunner {
             if let max = gate.max, value > max { result.failedGates.append("\(name) = \(value) > max \(max)") }
         }
         return result
+    }
+
+    /// Writes, hashes and counts the events of a run and keeps each strategy's decision lines.
+    private struct EventOutput: SimulationEventSink {
+        var writer: BufferedFileWriter?
+        var hasher = ContentHasher()
+        var eventCount = 0
+        var decisions: [String: [String]] = [:]
+        /// One line at a time, reused.
+        var line: [UInt8] = []
+
+        init(writer: BufferedFileWriter?) {
+            self.writer = writer
+        }
+
+        mutating func signal(number: Int, _ record: SignalRecord) throws {
+            self.line.removeAll(keepingCapacity: true)
+            SimulationEvent.appendSignalLine(record, number: number, to: &self.line)
+            try self.finishLine()
+        }
+
+        mutating func event(number: Int, _ event: SimulationEvent) throws {
+            self.line.removeAll(keepingCapacity: true)
+            if case .signal(let record) = event {
+                SimulationEvent.appendSignalLine(record, number: number, to: &self.line)
+            } else {
+                self.line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
+            }
+            try self.finishLine()
+            switch event {
+            case .decision(let decision, _):
+                self.decisions[decision.strategy.rawValue, default: []].append(ScenarioRunner.summary(decision))
+            case .riskRejected(let order, let finding):
+                // The decision's line (the strategy's last) says what risk did to it.
+                self.decisions[order.strategy.rawValue]?.mutateLast { $0 += " -> risk rejected: \(finding.reason)" }
+            case .order(let order) where !order.riskClamps.isEmpty:
+                let reasons = order.riskClamps.map(\.reason).joined(separator: ", ")
+                self.decisions[order.strategy.rawValue]?.mutateLast {
+                    $0 += " -> risk clamped to \(order.quantity): \(reasons)"
+                }
+            default:
+                break
+            }
+        }
+
+        private mutating func finishLine() throws {
+            self.line.append(UInt8(ascii: "\n"))
+            self.hasher.update(self.line)
+            try self.writer?.write(self.line)
+            self.eventCount += 1
+        }
     }
 
     static func summary(_ decision: Decision) -> String {

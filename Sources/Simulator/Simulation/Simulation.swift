@@ -66,7 +66,23 @@ public struct Simulation: Sendable {
     public mutating func process(
         _ signal: SignalRecord, emit: (Int, SimulationEvent) throws -> Void
     ) throws {
-        try self.emit(.signal(signal), emit)
+        try withoutActuallyEscaping(emit) { emit in
+            var sink = ClosureEventSink(emit: emit)
+            try self.process(signal, into: &sink)
+        }
+    }
+
+    /// Runs one signal into `sink`: the signal event is handed over as the record itself (no event value is built
+    /// for it, the bulk of a run's events), the rest as `SimulationEvent`s, numbered from 1 across the run.
+    public mutating func process<Sink: SimulationEventSink>(_ signal: SignalRecord, into sink: inout Sink) throws {
+        self.eventCount += 1
+        try sink.signal(number: self.eventCount, signal)
+        try self.process(afterSignal: signal) { number, event in try sink.event(number: number, event) }
+    }
+
+    private mutating func process(
+        afterSignal signal: SignalRecord, emit: (Int, SimulationEvent) throws -> Void
+    ) throws {
         self.accumulator.metrics.signals += 1
         if let symbol = Symbol(signal.symbol), let close = signal.close.flatMap(PlanRunner.decimalValue), close > .zero {
             self.portfolio.mark(symbol, at: close)
@@ -170,4 +186,21 @@ public struct Simulation: Sendable {
         self.eventCount += 1
         try sink(self.eventCount, event)
     }
+}
+
+/// Where a simulation's events go. A protocol (with a generic `process`) rather than a closure so the per-signal
+/// path is statically dispatched and the receiver's state is a plain `inout` value.
+public protocol SimulationEventSink {
+    /// The `signal` event of `record`.
+    mutating func signal(number: Int, _ record: SignalRecord) throws
+    /// Every other event.
+    mutating func event(number: Int, _ event: SimulationEvent) throws
+}
+
+/// A closure as a sink: signal events become `SimulationEvent.signal`.
+private struct ClosureEventSink: SimulationEventSink {
+    let emit: (Int, SimulationEvent) throws -> Void
+
+    func signal(number: Int, _ record: SignalRecord) throws { try self.emit(number, .signal(record)) }
+    func event(number: Int, _ event: SimulationEvent) throws { try self.emit(number, event) }
 }

@@ -92,21 +92,24 @@ public enum SimulationEvent: Sendable, Hashable {
     /// building the object: signal events are most of a run's events). Keys in canonical order: close, kind, n, seq,
     /// symbol, timeframe, ts.
     public static func appendSignalLine(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: #"{"close":"#.utf8)
-        let close: JSONValue = signal.close.flatMap(PlanRunner.decimalValue).map { .decimal($0) } ?? .null
-        try? JSONWriter.appendScalar(close, to: &bytes)
-        bytes.append(contentsOf: #","kind":"signal","n":"#.utf8)
-        try? JSONWriter.appendScalar(.integer(Int64(number)), to: &bytes)
-        bytes.append(contentsOf: #","seq":"#.utf8)
-        try? JSONWriter.appendScalar(.integer(signal.seq), to: &bytes)
-        bytes.append(contentsOf: #","symbol":"#.utf8)
-        try? JSONWriter.appendScalar(.string(signal.symbol), to: &bytes)
-        bytes.append(contentsOf: #","timeframe":"#.utf8)
-        try? JSONWriter.appendScalar(.string(signal.timeframe.rawValue), to: &bytes)
+        bytes.append(literal: #"{"close":"#)
+        if let close = signal.close.flatMap(PlanRunner.decimalValue) {
+            JSONWriter.appendDecimal(close, to: &bytes)
+        } else {
+            bytes.append(literal: "null")
+        }
+        bytes.append(literal: #","kind":"signal","n":"#)
+        JSONWriter.appendInteger(Int64(number), to: &bytes)
+        bytes.append(literal: #","seq":"#)
+        JSONWriter.appendInteger(signal.seq, to: &bytes)
+        bytes.append(literal: #","symbol":"#)
+        JSONWriter.appendString(signal.symbol, to: &bytes)
+        bytes.append(literal: #","timeframe":"#)
+        JSONWriter.appendString(signal.timeframe.rawValue, to: &bytes)
         // A formatted instant has no byte JSON escapes.
-        bytes.append(contentsOf: #","ts":""#.utf8)
+        bytes.append(literal: #","ts":""#)
         Timestamp.appendFormatted(signal.eventTime, to: &bytes)
-        bytes.append(contentsOf: #""}"#.utf8)
+        bytes.append(literal: #""}"#)
     }
 
     /// A double reported as an exact decimal rounded to 10⁻⁶ (never a raw double in hashed output).
