@@ -70,6 +70,12 @@ struct CrossSectionRanker: Sendable {
     /// values, and the name order of each entry's symbol (the tie-break, compared without an indirection).
     private var sortedValues: [Double]
     private var sortedOrders: [Int32]
+    /// Per (input, symbol): the symbol's index in that input's sorted run (meaningful while `hasLatest`), so an
+    /// update starts from where the symbol is and walks to where it now sorts: bars move a value a few places at
+    /// most, so an update costs a few comparisons instead of a search over the universe.
+    private var positions: [Int32]
+    /// Symbol id per name order (to keep `positions` of the entries an update shifts).
+    private var idOfOrder: [Int32]
     private var counts: [Int]
     private var positiveCounts: [Int]
 
@@ -80,6 +86,8 @@ struct CrossSectionRanker: Sendable {
         self.hasLatest = []
         self.sortedValues = []
         self.sortedOrders = []
+        self.positions = []
+        self.idOfOrder = []
         self.counts = [Int](repeating: 0, count: Self.inputs.count)
         self.positiveCounts = [Int](repeating: 0, count: Self.inputs.count)
         self.resize(symbolNames: symbolNames)
@@ -103,10 +111,12 @@ struct CrossSectionRanker: Sendable {
         var hasLatest = [Bool](repeating: false, count: Self.inputs.count * newCapacity)
         var sortedValues = [Double](repeating: 0, count: Self.inputs.count * newCapacity)
         var sortedOrders = [Int32](repeating: 0, count: Self.inputs.count * newCapacity)
+        var positions = [Int32](repeating: 0, count: Self.inputs.count * newCapacity)
         for input in 0..<Self.inputs.count {
             for symbol in 0..<self.capacity {
                 latest[input * newCapacity + symbol] = self.latest[input * self.capacity + symbol]
                 hasLatest[input * newCapacity + symbol] = self.hasLatest[input * self.capacity + symbol]
+                positions[input * newCapacity + symbol] = self.positions[input * self.capacity + symbol]
             }
             for entry in 0..<self.counts[input] {
                 sortedValues[input * newCapacity + entry] = self.sortedValues[input * self.capacity + entry]
@@ -122,6 +132,10 @@ struct CrossSectionRanker: Sendable {
         self.hasLatest = hasLatest
         self.sortedValues = sortedValues
         self.sortedOrders = sortedOrders
+        self.positions = positions
+        var newIdOfOrder = [Int32](repeating: 0, count: newCapacity)
+        for id in 0..<newCapacity { newIdOfOrder[Int(nameOrder[id])] = Int32(id) }
+        self.idOfOrder = newIdOfOrder
     }
 
     /// Updates the symbol's values from `vector` (its session features) and writes the cross-section features.
@@ -134,9 +148,9 @@ struct CrossSectionRanker: Sendable {
         let capacity = self.capacity
         let order = self.nameOrder[symbol]
         Self.withStorage(
-            latest: &self.latest, hasLatest: &self.hasLatest,
-            sortedValues: &self.sortedValues, sortedOrders: &self.sortedOrders, counts: &self.counts,
-            positiveCounts: &self.positiveCounts
+            latest: &self.latest, hasLatest: &self.hasLatest, sortedValues: &self.sortedValues,
+            sortedOrders: &self.sortedOrders, positions: &self.positions, idOfOrder: self.idOfOrder,
+            counts: &self.counts, positiveCounts: &self.positiveCounts
         ) { storage in
             for input in 0..<Self.inputs.count {
                 let spec = Self.inputs[input]
@@ -145,64 +159,34 @@ struct CrossSectionRanker: Sendable {
                 let hadOld = storage.hasLatest[cell]
                 let newValue = vector[spec.input]
                 var count = storage.counts[input]
-                let values = storage.sortedValues + base
-                let orders = storage.sortedOrders + base
-                // Equivalent to removing the old entry and inserting the new one, shifting only the entries between
-                // the two positions.
+                let run = CrossSectionRun(
+                    values: storage.sortedValues + base, orders: storage.sortedOrders + base,
+                    positions: storage.positions + base, idOfOrder: storage.idOfOrder)
                 var oldPosition = -1
                 if hadOld {
-                    let old = storage.latest[cell]
-                    oldPosition = storage.lowerBound(base: base, count: count, value: old, order: order)
+                    oldPosition = Int(run.positions[symbol])
                     precondition(
-                        oldPosition < count && orders[oldPosition] == order, "cross-section index out of sync")
-                    if old > spec.positiveAbove { storage.positiveCounts[input] -= 1 }
+                        oldPosition < count && run.orders[oldPosition] == order, "cross-section index out of sync")
+                    if storage.latest[cell] > spec.positiveAbove { storage.positiveCounts[input] -= 1 }
                     storage.hasLatest[cell] = false
                 }
                 if let value = newValue {
-                    // Position among the entries without the old one: the old entry sits below the new key exactly
-                    // when the search (which still sees it) lands past it.
-                    var position = storage.lowerBound(base: base, count: count, value: value, order: order)
+                    let position: Int
                     if hadOld {
-                        if position > oldPosition {
-                            position -= 1
-                            var index = oldPosition
-                            while index < position {
-                                values[index] = values[index + 1]
-                                orders[index] = orders[index + 1]
-                                index += 1
-                            }
-                        } else {
-                            var index = oldPosition
-                            while index > position {
-                                values[index] = values[index - 1]
-                                orders[index] = orders[index - 1]
-                                index -= 1
-                            }
-                        }
+                        position = run.move(from: oldPosition, count: count, value: value, order: order)
                     } else {
-                        var index = count
-                        while index > position {
-                            values[index] = values[index - 1]
-                            orders[index] = orders[index - 1]
-                            index -= 1
-                        }
+                        position = storage.lowerBound(base: base, count: count, value: value, order: order)
+                        run.open(at: position, count: count)
                         count += 1
                     }
-                    values[position] = value
-                    orders[position] = order
+                    run.put(value, order: order, symbol: symbol, at: position)
                     if value > spec.positiveAbove { storage.positiveCounts[input] += 1 }
                     storage.latest[cell] = value
                     storage.hasLatest[cell] = true
                     vector.set(spec.rank, count == 1 ? 0.5 : Double(position) / Double(count - 1))
                 } else if hadOld {
-                    let last = count - 1
-                    var index = oldPosition
-                    while index < last {
-                        values[index] = values[index + 1]
-                        orders[index] = orders[index + 1]
-                        index += 1
-                    }
-                    count = last
+                    run.close(at: oldPosition, count: count)
+                    count -= 1
                 }
                 storage.counts[input] = count
                 if count > 0 {
@@ -239,21 +223,28 @@ struct CrossSectionRanker: Sendable {
 
     @inline(__always)
     private static func withStorage(
-        latest: inout [Double], hasLatest: inout [Bool], sortedValues: inout [Double],
-        sortedOrders: inout [Int32], counts: inout [Int], positiveCounts: inout [Int],
+        latest: inout [Double], hasLatest: inout [Bool], sortedValues: inout [Double], sortedOrders: inout [Int32],
+        positions: inout [Int32], idOfOrder: [Int32], counts: inout [Int], positiveCounts: inout [Int],
         _ body: (CrossSectionPointers) -> Void
     ) {
         latest.withUnsafeMutableBufferPointer { latest in
             hasLatest.withUnsafeMutableBufferPointer { hasLatest in
                 sortedValues.withUnsafeMutableBufferPointer { sortedValues in
                     sortedOrders.withUnsafeMutableBufferPointer { sortedOrders in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            positiveCounts.withUnsafeMutableBufferPointer { positiveCounts in
-                                body(
-                                    CrossSectionPointers(
-                                        latest: latest.baseAddress!, hasLatest: hasLatest.baseAddress!,
-                                        sortedValues: sortedValues.baseAddress!, sortedOrders: sortedOrders.baseAddress!,
-                                        counts: counts.baseAddress!, positiveCounts: positiveCounts.baseAddress!))
+                        positions.withUnsafeMutableBufferPointer { positions in
+                            idOfOrder.withUnsafeBufferPointer { idOfOrder in
+                                counts.withUnsafeMutableBufferPointer { counts in
+                                    positiveCounts.withUnsafeMutableBufferPointer { positiveCounts in
+                                        body(
+                                            CrossSectionPointers(
+                                                latest: latest.baseAddress!, hasLatest: hasLatest.baseAddress!,
+                                                sortedValues: sortedValues.baseAddress!,
+                                                sortedOrders: sortedOrders.baseAddress!,
+                                                positions: positions.baseAddress!, idOfOrder: idOfOrder.baseAddress!,
+                                                counts: counts.baseAddress!, positiveCounts: positiveCounts.baseAddress!
+                                            ))
+                                    }
+                                }
                             }
                         }
                     }
@@ -280,6 +271,8 @@ struct CrossSectionPointers {
     let hasLatest: UnsafeMutablePointer<Bool>
     let sortedValues: UnsafeMutablePointer<Double>
     let sortedOrders: UnsafeMutablePointer<Int32>
+    let positions: UnsafeMutablePointer<Int32>
+    let idOfOrder: UnsafePointer<Int32>
     let counts: UnsafeMutablePointer<Int>
     let positiveCounts: UnsafeMutablePointer<Int>
 
@@ -303,4 +296,70 @@ struct CrossSectionPointers {
 
     @inline(__always)
     private static func bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
+}
+
+/// One input's sorted run, as raw views valid inside `CrossSectionRanker.withStorage`: entries `0..<count` sorted
+/// by (value, name order), and each symbol's index in it.
+struct CrossSectionRun {
+    let values: UnsafeMutablePointer<Double>
+    let orders: UnsafeMutablePointer<Int32>
+    /// Indexed by symbol id.
+    let positions: UnsafeMutablePointer<Int32>
+    let idOfOrder: UnsafePointer<Int32>
+
+    /// (a, aOrder) sorts strictly below (b, bOrder).
+    @inline(__always)
+    static func below(_ a: Double, _ aOrder: Int32, _ b: Double, _ bOrder: Int32) -> Bool {
+        a < b || (a == b && aOrder < bOrder)
+    }
+
+    /// Moves the entry at `position` to where (value, order) sorts, shifting the entries it passes by one place;
+    /// returns its new index (the caller writes it there).
+    @inline(__always)
+    func move(from position: Int, count: Int, value: Double, order: Int32) -> Int {
+        var index = position
+        while index + 1 < count, Self.below(self.values[index + 1], self.orders[index + 1], value, order) {
+            self.shift(from: index + 1, to: index)
+            index += 1
+        }
+        while index > 0, Self.below(value, order, self.values[index - 1], self.orders[index - 1]) {
+            self.shift(from: index - 1, to: index)
+            index -= 1
+        }
+        return index
+    }
+
+    /// Opens a gap at `position` by moving `position..<count` up one place.
+    @inline(__always)
+    func open(at position: Int, count: Int) {
+        var index = count
+        while index > position {
+            self.shift(from: index - 1, to: index)
+            index -= 1
+        }
+    }
+
+    /// Closes the entry at `position` by moving `position + 1..<count` down one place.
+    @inline(__always)
+    func close(at position: Int, count: Int) {
+        var index = position
+        while index + 1 < count {
+            self.shift(from: index + 1, to: index)
+            index += 1
+        }
+    }
+
+    @inline(__always)
+    func put(_ value: Double, order: Int32, symbol: Int, at index: Int) {
+        self.values[index] = value
+        self.orders[index] = order
+        self.positions[symbol] = Int32(index)
+    }
+
+    @inline(__always)
+    private func shift(from source: Int, to destination: Int) {
+        self.values[destination] = self.values[source]
+        self.orders[destination] = self.orders[source]
+        self.positions[Int(self.idOfOrder[Int(self.orders[source])])] = Int32(destination)
+    }
 }
