@@ -23,6 +23,9 @@ public struct PlanRunner: Sendable {
     private let needsParity: Bool
     /// Reused by the `[StrategyResult]` form of `process`.
     private var scratch = SignalEvaluations()
+    /// The session of the last signal: signals arrive in time order, so the next one almost always falls in it and
+    /// the calendar (a civil-date computation) is asked only at session boundaries.
+    private var lastSession: TradingSession?
 
     public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(RuleProgram.ResolutionError) {
         self.books = try plan.strategies.map { (strategy) throws(RuleProgram.ResolutionError) in
@@ -63,7 +66,7 @@ public struct PlanRunner: Sendable {
     ) {
         results.removeAll()
         let symbolID = self.symbolID(signal.symbol)
-        let session = self.calendar.session(containing: signal.eventTime)
+        let session = self.session(containing: signal.eventTime)
         self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
         // Parity strategies see Torghut's session: rule clock, session context and per-session counters on its
         // fixed clock.
@@ -127,6 +130,14 @@ public struct PlanRunner: Sendable {
             reason: decision.intent == .exit ? decision.reasons.first : nil,
             session: self.parity[index]
                 ? Self.torghutSession(containing: time)?.date : self.calendar.session(containing: time)?.date)
+    }
+
+    /// `calendar.session(containing:)`, answered from the last session when `time` lies in it.
+    private mutating func session(containing time: TimestampNanos) -> TradingSession? {
+        if let last = self.lastSession, time >= last.open, time < last.close { return last }
+        let session = self.calendar.session(containing: time)
+        if session != nil { self.lastSession = session }
+        return session
     }
 
     /// The clock names at `time`: exact (fractional) minutes after the open and before the close of `session` — flooring

@@ -225,7 +225,10 @@ public enum SignalSource {
             for var reader in datasets {
                 do {
                     while try reader.nextBlock(into: &records) {
-                        for record in records { try body(record) }
+                        // Through the buffer, so each record is lent to `body` rather than copied out of the array.
+                        try records.withUnsafeBufferPointer { block in
+                            for index in block.indices { try body(block[index]) }
+                        }
                     }
                 } catch let error as DatasetError {
                     throw SimulationError("\(error.location): \(error.message)")

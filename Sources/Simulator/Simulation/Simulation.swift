@@ -84,7 +84,10 @@ public struct Simulation: Sendable {
         afterSignal signal: SignalRecord, emit: (Int, SimulationEvent) throws -> Void
     ) throws {
         self.accumulator.metrics.signals += 1
-        if let symbol = Symbol(signal.symbol), let close = signal.close.flatMap(PlanRunner.decimalValue), close > .zero {
+        // Only held positions are marked: with none (most of a run), the symbol is not even validated.
+        if !self.portfolio.positions.isEmpty, let symbol = Symbol(signal.symbol),
+            let close = signal.close.flatMap(PlanRunner.decimalValue), close > .zero
+        {
             self.portfolio.mark(symbol, at: close)
         }
         let equity = try self.portfolio.equity()
