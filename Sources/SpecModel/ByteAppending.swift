@@ -6,3 +6,121 @@ extension Array where Element == UInt8 {
         literal.withUTF8Buffer { self.append(contentsOf: $0) }
     }
 }
+
+/// Writes bytes into a fixed buffer, for short lines of a known shape on a hot path: each `Array.append` checks
+/// uniqueness and capacity and costs far more than the bytes it copies, so a line is composed here and appended
+/// once. Every write reports whether it fit; once one does not, `fits` stays false and the caller takes its
+/// general path (nothing is ever truncated silently).
+public struct ByteCursor {
+    public let buffer: UnsafeMutableBufferPointer<UInt8>
+    public private(set) var count = 0
+    public private(set) var fits = true
+
+    public init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    /// The bytes written so far.
+    public var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: self.buffer[..<self.count]) }
+
+    @inline(__always)
+    private mutating func room(_ needed: Int) -> Bool {
+        if self.fits, self.buffer.count - self.count >= needed { return true }
+        self.fits = false
+        return false
+    }
+
+    @inlinable
+    public mutating func put(_ literal: StaticString) {
+        literal.withUTF8Buffer { self.put(bytes: $0) }
+    }
+
+    public mutating func put(bytes: UnsafeBufferPointer<UInt8>) {
+        guard self.room(bytes.count), let base = bytes.baseAddress else { return }
+        (self.buffer.baseAddress! + self.count).update(from: base, count: bytes.count)
+        self.count += bytes.count
+    }
+
+    /// A JSON string that needs no escape (no `"`, `\` or C0 control); anything else leaves `fits` false.
+    public mutating func putPlainJSONString(_ string: String) {
+        var contiguous = string
+        contiguous.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+                self.room(utf8.count + 2)
+            else {
+                self.fits = false
+                return
+            }
+            self.buffer[self.count] = UInt8(ascii: "\"")
+            self.count += 1
+            self.put(bytes: utf8)
+            self.buffer[self.count] = UInt8(ascii: "\"")
+            self.count += 1
+        }
+    }
+
+    /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20).
+    public mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let width = max(digits, min(minimumWidth, 20))
+        guard self.room(width) else { return }
+        var rest = value
+        var index = self.count + width
+        while index > self.count {
+            index -= 1
+            self.buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        self.count += width
+    }
+
+    public mutating func putInteger(_ value: Int64) {
+        if value < 0 {
+            guard self.room(1) else { return }
+            self.buffer[self.count] = UInt8(ascii: "-")
+            self.count += 1
+        }
+        self.putDigits(value.magnitude)
+    }
+
+    /// `JSONWriter.appendDecimal`: the quoted canonical text.
+    public mutating func putDecimal(_ decimal: Decimal) {
+        guard self.room(1) else { return }
+        self.buffer[self.count] = UInt8(ascii: "\"")
+        self.count += 1
+        if decimal.units < 0 {
+            guard self.room(1) else { return }
+            self.buffer[self.count] = UInt8(ascii: "-")
+            self.count += 1
+        }
+        let magnitude = decimal.units.magnitude
+        let perWhole = UInt64(Decimal.unitsPerWhole)
+        self.putDigits(magnitude / perWhole)
+        var fraction = magnitude % perWhole
+        if fraction != 0 {
+            var width = Decimal.fractionDigits
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            guard self.room(1) else { return }
+            self.buffer[self.count] = UInt8(ascii: ".")
+            self.count += 1
+            self.putDigits(fraction, minimumWidth: width)
+        }
+        guard self.room(1) else { return }
+        self.buffer[self.count] = UInt8(ascii: "\"")
+        self.count += 1
+    }
+
+    /// Lets `body` write up to `maximum` bytes at the cursor; it returns how many it wrote.
+    public mutating func put(maximum: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        guard self.room(maximum) else { return }
+        self.count += body(UnsafeMutableBufferPointer(rebasing: self.buffer[self.count..<(self.count + maximum)]))
+    }
+}

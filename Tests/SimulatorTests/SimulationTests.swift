@@ -83,6 +83,18 @@ import Testing
         odd.symbol = "Q\"\\\u{01}é"
         odd.close = nil
         signals.append(odd)
+        // A negative and a fractional close, a fractional-second time, a negative sequence number.
+        var edges = signals[1]
+        edges.close = -0.000_000_001
+        edges.eventTime += 123_456_789
+        edges.seq = -42
+        signals.append(edges)
+        edges.close = 123_456.5
+        signals.append(edges)
+        // Too long for the composed line: the general writer takes it.
+        var long = signals[2]
+        long.symbol = String(repeating: "X", count: 300)
+        signals.append(long)
         for (index, signal) in signals.enumerated() {
             var fast: [UInt8] = []
             SimulationEvent.appendSignalLine(signal, number: index + 1, to: &fast)

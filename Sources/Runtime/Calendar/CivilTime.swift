@@ -282,6 +282,15 @@ public enum Timestamp {
         return String(unsafeUninitializedCapacity: layout.length) { layout.write(into: $0) }
     }
 
+    /// The longest `format` output (`YYYY-MM-DDTHH:MM:SS.fffffffffZ`).
+    public static let maximumFormattedLength = 30
+
+    /// Writes `format(nanos)`'s bytes at the start of `buffer` (at least `maximumFormattedLength` long); returns how
+    /// many.
+    public static func writeFormatted(_ nanos: TimestampNanos, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        FormatLayout(nanos).write(into: buffer)
+    }
+
     /// `format(nanos)`'s bytes appended to `bytes`, without building a string.
     public static func appendFormatted(_ nanos: TimestampNanos, to bytes: inout [UInt8]) {
         let layout = FormatLayout(nanos)

@@ -92,6 +92,36 @@ public enum SimulationEvent: Sendable, Hashable {
     /// building the object: signal events are most of a run's events). Keys in canonical order: close, kind, n, seq,
     /// symbol, timeframe, ts.
     public static func appendSignalLine(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
+        // Composed in a stack buffer and appended once; a line that does not fit or needs escapes takes the
+        // general writer below (same bytes, a test compares them).
+        let composed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer -> Bool in
+            var cursor = ByteCursor(buffer)
+            cursor.put(#"{"close":"#)
+            if let close = signal.close.flatMap(PlanRunner.decimalValue) {
+                cursor.putDecimal(close)
+            } else {
+                cursor.put("null")
+            }
+            cursor.put(#","kind":"signal","n":"#)
+            cursor.putInteger(Int64(number))
+            cursor.put(#","seq":"#)
+            cursor.putInteger(signal.seq)
+            cursor.put(#","symbol":"#)
+            cursor.putPlainJSONString(signal.symbol)
+            cursor.put(#","timeframe":"#)
+            cursor.putPlainJSONString(signal.timeframe.rawValue)
+            cursor.put(#","ts":""#)
+            cursor.put(maximum: Timestamp.maximumFormattedLength) { Timestamp.writeFormatted(signal.eventTime, into: $0) }
+            cursor.put(#""}"#)
+            guard cursor.fits else { return false }
+            bytes.append(contentsOf: cursor.written)
+            return true
+        }
+        if !composed { Self.appendSignalLineInGeneral(signal, number: number, to: &bytes) }
+    }
+
+    /// `appendSignalLine` through the general JSON writer (any symbol, any length).
+    static func appendSignalLineInGeneral(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
         bytes.append(literal: #"{"close":"#)
         if let close = signal.close.flatMap(PlanRunner.decimalValue) {
             JSONWriter.appendDecimal(close, to: &bytes)
