@@ -34,6 +34,10 @@ public struct Portfolio: Sendable, Hashable {
 
     public private(set) var cash: Decimal
     public private(set) var positions: [Position] = []
+    /// Per position (same order): quantity × mark, rounded half-even, or nil when it leaves the decimal range.
+    /// Kept as marks and fills change it, so equity (asked for at every signal) adds values instead of
+    /// multiplying each position again.
+    private var values: [Decimal?] = []
     /// Realized PnL before costs, and the costs paid.
     public private(set) var realizedPnL: Decimal = .zero
     public private(set) var costs: Decimal = .zero
@@ -48,7 +52,12 @@ public struct Portfolio: Sendable, Hashable {
                 Position(
                     symbol: position.symbol, quantity: position.quantity, averagePrice: position.averagePrice,
                     mark: position.averagePrice))
+            self.values.append(Self.value(of: self.positions[self.positions.count - 1]))
         }
+    }
+
+    private static func value(of position: Position) -> Decimal? {
+        position.quantity.multiplied(by: position.mark, rounding: .halfEven)
     }
 
     public func position(_ symbol: Symbol) -> Position? {
@@ -58,9 +67,8 @@ public struct Portfolio: Sendable, Hashable {
     /// Quantity × mark over every position (negative for shorts).
     public func marketValue() throws(SimulationError) -> Decimal {
         var total = Decimal.zero
-        for position in self.positions {
-            let value = try exact(position.quantity.multiplied(by: position.mark, rounding: .halfEven), "a position value")
-            total = try exact(total.adding(value), "the market value")
+        for value in self.values {
+            total = try exact(total.adding(try exact(value, "a position value")), "the market value")
         }
         return total
     }
@@ -84,6 +92,7 @@ public struct Portfolio: Sendable, Hashable {
     public mutating func mark(_ symbol: Symbol, at price: Decimal) {
         guard let index = self.index(of: symbol) else { return }
         self.positions[index].mark = price
+        self.values[index] = Self.value(of: self.positions[index])
     }
 
     /// Applies a fill of `quantity` (signed: + buys, − sells) at `price`, paying `cost`. Returns the realized PnL of
@@ -102,6 +111,7 @@ public struct Portfolio: Sendable, Hashable {
         } else {
             let insertAt = self.positions.firstIndex { symbol < $0.symbol } ?? self.positions.count
             self.positions.insert(Position(symbol: symbol, quantity: .zero, averagePrice: price, mark: price), at: insertAt)
+            self.values.insert(.zero, at: insertAt)
             index = insertAt
         }
         var position = self.positions[index]
@@ -134,8 +144,10 @@ public struct Portfolio: Sendable, Hashable {
         }
         if position.quantity.isZero {
             self.positions.remove(at: index)
+            self.values.remove(at: index)
         } else {
             self.positions[index] = position
+            self.values[index] = Self.value(of: position)
         }
         return realized
     }
