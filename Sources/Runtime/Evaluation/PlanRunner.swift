@@ -90,7 +90,7 @@ public struct PlanRunner: Sendable {
             let context = SignalContext(
                 symbol: symbol, eventTime: signal.eventTime,
                 session: parity ? torghutSession?.date : session?.date, clock: parity ? parityClock : clock,
-                sizing: SizingContext(price: price, equity: equity, stepShares: stepShares))
+                sizing: SizingContext(price: price, equity: equity, stepShares: stepShares), slot: symbolID)
             let outcomeStart = results.allOutcomes.count
             let decision = self.books[index].evaluate(
                 parity ? self.parityVector : self.vector, context, outcomes: &results.allOutcomes)

@@ -34,10 +34,13 @@ public struct SignalContext: Sendable {
     public var clock: EvaluationContext
     public var sizing: SizingContext
     public var ordinal: Int
+    /// The caller's dense id for `symbol` (the plan runner's), stable for the book's life; with it the book finds the
+    /// symbol's state by index instead of hashing the symbol. Nil: looked up by symbol.
+    public var slot: Int?
 
     public init(
         symbol: Symbol, eventTime: TimestampNanos, session: CivilDate?, clock: EvaluationContext, sizing: SizingContext,
-        ordinal: Int = 0
+        ordinal: Int = 0, slot: Int? = nil
     ) {
         self.symbol = symbol
         self.eventTime = eventTime
@@ -45,6 +48,7 @@ public struct SignalContext: Sendable {
         self.clock = clock
         self.sizing = sizing
         self.ordinal = ordinal
+        self.slot = slot
     }
 }
 
@@ -56,7 +60,12 @@ public struct SignalContext: Sendable {
 /// Session counters (entries, stop-loss and losing exits) are per strategy and reset when the session date changes.
 public struct StrategyBook: Sendable {
     public let strategy: CompiledStrategy
-    public private(set) var states: [Symbol: SymbolState] = [:]
+    /// Each symbol's state, in the order symbols were first seen, found by symbol through `stateIndices` or by the
+    /// caller's slot through `slotIndices` (−1 until the slot is first seen).
+    private var stateList: [SymbolState] = []
+    private var stateSymbols: [Symbol] = []
+    private var stateIndices: [Symbol: Int] = [:]
+    private var slotIndices: [Int32] = []
     public private(set) var session: CivilDate?
     public private(set) var entriesThisSession = 0
     public private(set) var stopLossExitsThisSession = 0
@@ -71,13 +80,42 @@ public struct StrategyBook: Sendable {
         self.strategy = strategy
     }
 
-    public func state(of symbol: Symbol) -> SymbolState { self.states[symbol] ?? SymbolState() }
+    /// Every symbol's state (a copy; for inspection, not the per-signal path).
+    public var states: [Symbol: SymbolState] {
+        Dictionary(uniqueKeysWithValues: zip(self.stateSymbols, self.stateList))
+    }
+
+    public func state(of symbol: Symbol) -> SymbolState {
+        self.stateIndices[symbol].map { self.stateList[$0] } ?? SymbolState()
+    }
 
     /// Replaces a symbol's state (e.g. positions restored from the broker).
     public mutating func setState(_ state: SymbolState, for symbol: Symbol) {
         if self.state(of: symbol).held != nil { self.openPositions -= 1 }
         if state.held != nil { self.openPositions += 1 }
-        self.states[symbol] = state
+        self.stateList[self.stateIndex(of: symbol)] = state
+    }
+
+    /// The index of `symbol`'s state, adding a fresh state the first time.
+    private mutating func stateIndex(of symbol: Symbol) -> Int {
+        if let index = self.stateIndices[symbol] { return index }
+        let index = self.stateList.count
+        self.stateList.append(SymbolState())
+        self.stateSymbols.append(symbol)
+        self.stateIndices[symbol] = index
+        return index
+    }
+
+    /// `stateIndex(of: signal.symbol)`, through the caller's slot when it has one (no hashing once seen).
+    private mutating func stateIndex(for signal: SignalContext) -> Int {
+        guard let slot = signal.slot, slot >= 0 else { return self.stateIndex(of: signal.symbol) }
+        if slot < self.slotIndices.count, self.slotIndices[slot] >= 0 { return Int(self.slotIndices[slot]) }
+        let index = self.stateIndex(of: signal.symbol)
+        if slot >= self.slotIndices.count {
+            self.slotIndices.append(contentsOf: repeatElement(-1, count: slot + 1 - self.slotIndices.count))
+        }
+        self.slotIndices[slot] = Int32(index)
+        return index
     }
 
     public mutating func evaluate(_ features: FeatureVector, _ signal: SignalContext) -> Evaluation {
@@ -92,14 +130,14 @@ public struct StrategyBook: Sendable {
         _ features: FeatureVector, _ signal: SignalContext, outcomes: inout [RuleOutcome]
     ) -> Decision? {
         self.rollSession(to: signal.session)
-        // One hash of the symbol: read through the index, write back through it.
-        let stateIndex = self.states.index(forKey: signal.symbol)
-        var state = stateIndex.map { self.states.values[$0] } ?? SymbolState()
+        // Read through the index, write back through it.
+        let stateIndex = self.stateIndex(for: signal)
+        var state = self.stateList[stateIndex]
         // The memo moves into the evaluation and back, so it stays uniquely referenced (no copy on write).
         var evaluation = ProgramEvaluation(
             self.strategy.program, features: features, context: signal.clock, memo: self.takeMemo())
         defer {
-            if let stateIndex { self.states.values[stateIndex] = state } else { self.states[signal.symbol] = state }
+            self.stateList[stateIndex] = state
             self.memo = evaluation.memo
         }
         let price = signal.sizing.price.doubleValue
