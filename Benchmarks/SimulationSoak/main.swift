@@ -71,7 +71,7 @@ print("before the run: max RSS \(maxResidentMB()) MB")
 let start = ContinuousClock.now
 let result = try ScenarioRunner.run(
     ScenarioRun(name: "soak", source: .files([path]), settings: SimulationSettings(startingCash: Decimal(1_000_000))),
-    plan: plan)
+    plan: plan, decisionLines: false)
 let elapsed = seconds(start)
 print(
     "\(result.metrics.signals) signals, \(result.eventCount) events, \(result.metrics.fills) fills in \(elapsed) s: "

@@ -38,7 +38,8 @@ struct Simulate: ParsableCommand {
                 run.source = .generator(settings)
             }
             let directory = self.out.map { FileSystem.join($0, run.name) }
-            let result = try ScenarioRunner.run(run, plan: selection.plan, outputDirectory: directory)
+            let result = try ScenarioRunner.run(
+                run, plan: selection.plan, outputDirectory: directory, decisionLines: false)
             let m = result.metrics
             lines.append(
                 "\(run.name): \(m.signals) signals, \(m.decisions) decisions, \(m.fills) fills, net PnL \(m.netPnL) USD "

@@ -40,6 +40,10 @@ import Testing
         let again = try ScenarioRunner.run(Self.scenario(), plan: try Self.plan())
         #expect(again.eventsHash == result.eventsHash && again.metricsHash == result.metricsHash)
         #expect(result.decisions.map(\.strategy) == ["intraday_tsmom_v1@prod"])
+        // Without decision lines (long runs keep memory flat): the same outputs, no lines kept.
+        let lean = try ScenarioRunner.run(Self.scenario(), plan: try Self.plan(), decisionLines: false)
+        #expect(lean.eventsHash == result.eventsHash && lean.metricsHash == result.metricsHash)
+        #expect(lean.decisions.isEmpty && lean.eventCount == result.eventCount)
     }
 
     /// Raw market data, the same signals as JSON lines, and the same signals as a binary dataset drive identical runs.

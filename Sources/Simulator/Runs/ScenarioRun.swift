@@ -69,10 +69,11 @@ public struct ScenarioResult: Sendable {
 }
 
 public enum ScenarioRunner {
-    /// Runs a scenario. With `outputDirectory`, writes `events.jsonl` and `metrics.json` there (streaming: memory does
-    /// not grow with the event count); the hashes are computed either way.
+    /// Runs a scenario. With `outputDirectory`, writes `events.jsonl` and `metrics.json` there; the hashes are
+    /// computed either way. `decisionLines` keeps every decision's readable line (what goldens hold): memory then
+    /// grows with the decisions, so long runs (`torghut simulate`) leave it off and stay flat.
     public static func run(
-        _ run: ScenarioRun, plan: ExecutionPlan, outputDirectory: String? = nil
+        _ run: ScenarioRun, plan: ExecutionPlan, outputDirectory: String? = nil, decisionLines: Bool = true
     ) throws -> ScenarioResult {
         var result = ScenarioResult(scenario: run.name)
         var simulation = try Simulation(plan: plan, settings: run.settings)
@@ -81,7 +82,7 @@ public enum ScenarioRunner {
             try FileSystem.makeDirectories(outputDirectory).get()
             writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
         }
-        var output = EventOutput(writer: writer)
+        var output = EventOutput(writer: writer, keepsDecisionLines: decisionLines)
         // Faults come first, so the window sees faulted event times.
         var faults = SignalFaults(run.faults)
         func deliver(_ signal: SignalRecord) throws {
@@ -120,11 +121,13 @@ public enum ScenarioRunner {
         var hasher = ContentHasher()
         var eventCount = 0
         var decisions: [String: [String]] = [:]
+        let keepsDecisionLines: Bool
         /// One line at a time, reused.
         var line: [UInt8] = []
 
-        init(writer: BufferedFileWriter?) {
+        init(writer: BufferedFileWriter?, keepsDecisionLines: Bool) {
             self.writer = writer
+            self.keepsDecisionLines = keepsDecisionLines
         }
 
         mutating func signal(number: Int, _ record: SignalRecord) throws {
@@ -141,6 +144,7 @@ public enum ScenarioRunner {
                 self.line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
             }
             try self.finishLine()
+            guard self.keepsDecisionLines else { return }
             switch event {
             case .decision(let decision, _):
                 self.decisions[decision.strategy.rawValue, default: []].append(ScenarioRunner.summary(decision))
