@@ -154,22 +154,26 @@ public struct StrategyBook: Sendable {
                     intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
                     reasons: [reason], signal)
             }
-            for rule in self.strategy.exits where rule.direction == held {
-                var result = Self.check(rule, &evaluation)
+            for index in self.strategy.exits.indices where self.strategy.exits[index].direction == held {
+                var result = Self.check(self.strategy.exits[index], &evaluation)
                 if result == .fired, let blocked = self.signalExitBlock(held, state, signal) { result = .policy(blocked) }
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
                 guard result == .fired else { continue }
                 return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude,
-                    confidence: Self.confidence(rule, &evaluation), reasons: rule.reasons, signal)
+                    confidence: Self.confidence(self.strategy.exits[index], &evaluation),
+                    reasons: self.strategy.exits[index].reasons, signal)
             }
         }
-        for rule in self.strategy.entries {
-            if rule.direction == state.held {
-                outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: .skippedHeldDirection))
+        // By index, so a rule is read in place: `for rule in` copies each (three arrays retained and released) per
+        // book and signal, and most rules do not fire.
+        for index in self.strategy.entries.indices {
+            let direction = self.strategy.entries[index].direction
+            if direction == state.held {
+                outcomes.append(RuleOutcome(intent: .entry, direction: direction, result: .skippedHeldDirection))
                 continue
             }
-            var result = Self.check(rule, &evaluation)
+            var result = Self.check(self.strategy.entries[index], &evaluation)
             if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
             // Entering against a held position closes it first, so it obeys the same hold and profit rules as exits.
             if result == .fired, let held = state.held, let blocked = self.signalExitBlock(held, state, signal) {
@@ -180,12 +184,12 @@ public struct StrategyBook: Sendable {
             var confidence = Decimal.zero
             var quantity = Decimal.zero
             if result == .fired {
-                confidence = Self.confidence(rule, &evaluation)
+                confidence = Self.confidence(self.strategy.entries[index], &evaluation)
                 let multiplier = self.notionalMultiplier(confidence, &evaluation)
-                quantity = self.entryQuantity(state, signal.sizing, direction: rule.direction, multiplier: multiplier)
+                quantity = self.entryQuantity(state, signal.sizing, direction: direction, multiplier: multiplier)
                 if quantity <= .zero { result = .sizedToZero }
             }
-            outcomes.append(RuleOutcome(intent: .entry, direction: rule.direction, result: result))
+            outcomes.append(RuleOutcome(intent: .entry, direction: direction, result: result))
             switch result {
             case .fired: break
             // The rule's conditions held but a policy or sizing stopped it: the signal is spent, and no later rule
@@ -194,8 +198,8 @@ public struct StrategyBook: Sendable {
             default: continue
             }
             return self.decision(
-                intent: .entry, direction: rule.direction, quantity: quantity, confidence: confidence,
-                reasons: rule.reasons, signal)
+                intent: .entry, direction: direction, quantity: quantity, confidence: confidence,
+                reasons: self.strategy.entries[index].reasons, signal)
         }
         return nil
     }
