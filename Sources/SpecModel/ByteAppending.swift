@@ -61,61 +61,25 @@ public struct ByteCursor {
 
     /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20).
     public mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
-        var digits = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
+            let count = writeDigits(value, minimumWidth: minimumWidth, into: scratch)
+            self.put(bytes: UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
-        let width = max(digits, min(minimumWidth, 20))
-        guard self.room(width) else { return }
-        var rest = value
-        var index = self.count + width
-        while index > self.count {
-            index -= 1
-            self.buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        }
-        self.count += width
     }
 
     public mutating func putInteger(_ value: Int64) {
-        if value < 0 {
-            guard self.room(1) else { return }
-            self.buffer[self.count] = UInt8(ascii: "-")
-            self.count += 1
-        }
+        if value < 0 { self.put("-") }
         self.putDigits(value.magnitude)
     }
 
     /// `JSONWriter.appendDecimal`: the quoted canonical text.
     public mutating func putDecimal(_ decimal: Decimal) {
-        guard self.room(1) else { return }
-        self.buffer[self.count] = UInt8(ascii: "\"")
-        self.count += 1
-        if decimal.units < 0 {
-            guard self.room(1) else { return }
-            self.buffer[self.count] = UInt8(ascii: "-")
-            self.count += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Decimal.maximumCanonicalLength) { scratch in
+            let count = decimal.writeCanonical(into: scratch)
+            self.put("\"")
+            self.put(bytes: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            self.put("\"")
         }
-        let magnitude = decimal.units.magnitude
-        let perWhole = UInt64(Decimal.unitsPerWhole)
-        self.putDigits(magnitude / perWhole)
-        var fraction = magnitude % perWhole
-        if fraction != 0 {
-            var width = Decimal.fractionDigits
-            while fraction % 10 == 0 {
-                fraction /= 10
-                width -= 1
-            }
-            guard self.room(1) else { return }
-            self.buffer[self.count] = UInt8(ascii: ".")
-            self.count += 1
-            self.putDigits(fraction, minimumWidth: width)
-        }
-        guard self.room(1) else { return }
-        self.buffer[self.count] = UInt8(ascii: "\"")
-        self.count += 1
     }
 
     /// Lets `body` write up to `maximum` bytes at the cursor; it returns how many it wrote.

@@ -117,42 +117,68 @@ extension Decimal {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The longest canonical text, `-9223372036.854775807`.
+    public static let maximumCanonicalLength = 21
+
     /// Appends `description`'s UTF-8 bytes without building a `String` (used by the JSON writer).
     func appendCanonical(to bytes: inout [UInt8]) {
-        if units < 0 {
-            bytes.append(UInt8(ascii: "-"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Decimal.maximumCanonicalLength) { scratch in
+            let count = self.writeCanonical(into: scratch)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
-        let magnitude = units.magnitude
+    }
+
+    /// Writes `description`'s UTF-8 bytes at the start of `buffer` (at least `maximumCanonicalLength` long) and
+    /// returns how many: the one canonical formatter behind `description`, the JSON writer and `ByteCursor`.
+    public func writeCanonical(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        if self.units < 0 {
+            buffer[0] = UInt8(ascii: "-")
+            count = 1
+        }
+        let magnitude = self.units.magnitude
         let perWhole = UInt64(Decimal.unitsPerWhole)
-        appendDigits(magnitude / perWhole, minimumWidth: 1, to: &bytes)
+        count += writeDigits(magnitude / perWhole, minimumWidth: 1, into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
         var fraction = magnitude % perWhole
-        guard fraction != 0 else { return }
+        guard fraction != 0 else { return count }
         var width = Decimal.fractionDigits
         while fraction % 10 == 0 {
             fraction /= 10
             width -= 1
         }
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(fraction, minimumWidth: width, to: &bytes)
+        buffer[count] = UInt8(ascii: ".")
+        count += 1
+        count += writeDigits(fraction, minimumWidth: width, into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
+        return count
     }
 }
 
-/// Appends the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 24).
+/// Writes the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 20), at the start of
+/// `buffer` (long enough for them) and returns how many.
+func writeDigits(_ value: UInt64, minimumWidth: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    var digits = 1
+    var probe = value
+    while probe >= 10 {
+        probe /= 10
+        digits += 1
+    }
+    let width = max(digits, min(minimumWidth, 20))
+    var rest = value
+    var index = width
+    while index > 0 {
+        index -= 1
+        buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+    }
+    return width
+}
+
+/// Appends the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 20).
 func appendDigits(_ value: UInt64, minimumWidth: Int, to bytes: inout [UInt8]) {
-    // UInt64.max has 20 digits: fill a stack buffer from the right, padding included, and append it in one copy.
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
-        var start = scratch.count
-        var rest = value
-        repeat {
-            start -= 1
-            scratch[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest != 0
-        while scratch.count - start < min(minimumWidth, scratch.count) {
-            start -= 1
-            scratch[start] = UInt8(ascii: "0")
-        }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[start...]))
+    // Written into a stack buffer and appended in one copy.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
+        let count = writeDigits(value, minimumWidth: minimumWidth, into: scratch)
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
     }
 }
 

@@ -201,16 +201,7 @@ extension Decimal {
         self.divided(by: divisor, rounding: .down)
     }
 
-    /// `self + other`, saturating at the decimal range (plain 64-bit arithmetic: no Int128 on the hot path).
-    @inline(__always)
-    func plus(_ other: Decimal) -> Decimal {
-        let (sum, overflow) = self.units.addingReportingOverflow(other.units)
-        if overflow || sum == .min { return other.isNegative ? .minimum : .maximum }
-        return Decimal(units: sum)
-    }
-
-    /// `self − other`, saturating at the decimal range.
-    @inline(__always)
+    /// `self − other`, saturating at the decimal range (reports: the chain compares exact `Int128` differences).
     func minus(_ other: Decimal) -> Decimal {
         let (difference, overflow) = self.units.subtractingReportingOverflow(other.units)
         if overflow || difference == .min { return other.isNegative ? .maximum : .minimum }
