@@ -45,7 +45,7 @@ public struct ByteCursor {
     public mutating func putPlainJSONString(_ string: String) {
         var contiguous = string
         contiguous.withUTF8 { utf8 in
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+            guard !utf8.contains(where: JSONWriter.needsEscape),
                 self.room(utf8.count + 2)
             else {
                 self.fits = false

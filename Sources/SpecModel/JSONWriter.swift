@@ -164,6 +164,12 @@ extension JSONWriter {
         }
     }
 
+    /// Whether `byte` is escaped in a JSON string: `"`, `\` and C0 controls.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     /// Writes a JSON string: escapes `"`, `\` and C0 controls (short forms where JSON has them, else `\u00xx`);
     /// everything else, including non-ASCII and U+2028/U+2029, as raw UTF-8.
     private static func writeString(_ string: String, to bytes: inout [UInt8]) {
@@ -171,7 +177,7 @@ extension JSONWriter {
         // Most strings (ids, symbols, times) need no escape: copy them in one go.
         var contiguous = string
         let copied = contiguous.withUTF8 { buffer -> Bool in
-            guard !buffer.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            guard !buffer.contains(where: Self.needsEscape) else {
                 return false
             }
             bytes.append(contentsOf: buffer)

@@ -14,8 +14,6 @@ public struct RiskEngine: Sendable {
     let symbolCount: Int
     public let calendar: MarketCalendar
     let limits: RiskLimitTable
-    /// Per strategy: the policy's non-numeric rules as plain values (no references: the chain copies them freely).
-    let rules: [RiskRules]
     private let symbolIndices: [Symbol: Int]
 
     public init(plan: ExecutionPlan, calendar: MarketCalendar = .nyse) throws(PlanRiskPolicy.DecodingError) {
@@ -31,7 +29,6 @@ public struct RiskEngine: Sendable {
         self.symbols = names.sorted { $0.rawValue.utf8Precedes($1.rawValue) }
         self.symbolCount = self.symbols.count
         self.calendar = calendar
-        self.rules = self.policies.map(RiskRules.init)
         var indices: [Symbol: Int] = [:]
         for (index, symbol) in self.symbols.enumerated() { indices[symbol] = index }
         self.symbolIndices = indices
@@ -41,7 +38,7 @@ public struct RiskEngine: Sendable {
         let allowLists = self.policies.map { Set($0.allow) }
         let denyLists = self.policies.map { Set($0.deny) }
         self.limits = RiskLimitTable(
-            policies: self.policies, rules: self.rules, strategyIDs: plan.strategies.map(\.id), symbols: self.symbols,
+            policies: self.policies, strategyIDs: plan.strategies.map(\.id), symbols: self.symbols,
             symbolAllowed: { strategy, symbol in
                 universes[strategy].contains(symbol)
                     && (allowLists[strategy].isEmpty || allowLists[strategy].contains(symbol))

@@ -50,7 +50,7 @@ struct RiskLimitTable: Sendable {
     private(set) var bounds: [RiskBounds]
 
     init(
-        policies: [PlanRiskPolicy], rules: [RiskRules], strategyIDs: [Identifier], symbols: [Symbol],
+        policies: [PlanRiskPolicy], strategyIDs: [Identifier], symbols: [Symbol],
         symbolAllowed: (_ strategy: Int, _ symbol: Symbol) -> Bool, symbolDenied: (_ strategy: Int, _ symbol: Symbol) -> Bool
     ) {
         self.rowsPerStrategy = symbols.count + 1
@@ -58,9 +58,11 @@ struct RiskLimitTable: Sendable {
         self.entries = Array(repeating: Entry(units: Self.absent, origin: .global), count: size)
         self.bounds = []
         self.bounds.reserveCapacity(strategyIDs.count * self.rowsPerStrategy)
-        for strategy in strategyIDs.indices {
+        for (strategy, policy) in policies.enumerated() {
+            // The policy's non-numeric rules, repeated in each of the strategy's rows.
+            let rules = RiskRules(policy)
             for row in 0..<self.rowsPerStrategy {
-                var bounds = RiskBounds(rules: rules[strategy])
+                var bounds = RiskBounds(rules: rules)
                 if row < symbols.count {
                     bounds.symbolAllowed = symbolAllowed(strategy, symbols[row])
                     bounds.symbolDenied = symbolDenied(strategy, symbols[row])

@@ -137,12 +137,9 @@ public enum ScenarioRunner {
         }
 
         mutating func event(number: Int, _ event: SimulationEvent) throws {
+            if case .signal(let record) = event { return try self.signal(number: number, record) }
             self.line.removeAll(keepingCapacity: true)
-            if case .signal(let record) = event {
-                SimulationEvent.appendSignalLine(record, number: number, to: &self.line)
-            } else {
-                self.line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
-            }
+            self.line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
             try self.finishLine()
             guard self.keepsDecisionLines else { return }
             switch event {
