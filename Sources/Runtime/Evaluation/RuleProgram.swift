@@ -132,53 +132,22 @@ public struct EvaluationContext: Sendable {
     }
 }
 
-/// Memo storage for `ProgramEvaluation`, reusable across signals: a slot per operation is valid only when its stamp
-/// equals the current generation, so starting the next signal is one increment, not a clear or an allocation.
-struct ProgramMemo: Sendable {
-    enum Cached: Sendable {
-        case number(NumberValue)
-        case truth(Truth)
-    }
-
-    fileprivate var values: [Cached] = []
-    fileprivate var stamps: [UInt32] = []
-    fileprivate var generation: UInt32 = 0
-
-    init() {}
-
-    init(count: Int) { self.reset(count: count) }
-
-    /// Invalidates every slot and makes room for `count` operations (allocates only when growing).
-    mutating func reset(count: Int) {
-        if self.values.count < count {
-            self.values.append(contentsOf: repeatElement(.truth(.unknown), count: count - self.values.count))
-            self.stamps.append(contentsOf: repeatElement(0, count: count - self.stamps.count))
-        }
-        self.generation &+= 1
-        if self.generation == 0 {
-            // Wrapped after 2³² signals: stale stamps could look current again.
-            for index in self.stamps.indices { self.stamps[index] = 0 }
-            self.generation = 1
-        }
-    }
-}
-
-/// Evaluates a `RuleProgram` for one signal; results are memoised until `reset`. Not thread-safe: one per book.
+/// Evaluates a `RuleProgram` for one signal, memoising results (for tests and one-off use; the strategy books
+/// evaluate their lowered `ProgramCode` through `ProgramFrame` directly). Not thread-safe.
 public struct ProgramEvaluation {
-    private let program: RuleProgram
-    private(set) var memo: ProgramMemo
-    public var features: FeatureVector
-    public var context: EvaluationContext
+    private let code: ProgramCode
+    private var memo = ProgramMemo()
+    private let generation: UInt32
+    public let features: FeatureVector
+    public let context: EvaluationContext
 
     public init(_ program: RuleProgram, features: FeatureVector, context: EvaluationContext) {
-        self.init(program, features: features, context: context, memo: ProgramMemo())
+        self.init(code: ProgramCode(program), features: features, context: context)
     }
 
-    /// Reuses `memo` (taken from the previous evaluation with `memo`), so a warm evaluation does not allocate.
-    init(_ program: RuleProgram, features: FeatureVector, context: EvaluationContext, memo: ProgramMemo) {
-        self.program = program
-        self.memo = memo
-        self.memo.reset(count: program.operations.count)
+    init(code: ProgramCode, features: FeatureVector, context: EvaluationContext) {
+        self.code = code
+        self.generation = self.memo.advance(count: code.slotCount)
         self.features = features
         self.context = context
     }
@@ -189,167 +158,14 @@ public struct ProgramEvaluation {
     }
 
     public mutating func truth(at index: Int) -> Truth {
-        if self.memo.stamps[index] == self.memo.generation, case .truth(let value) = self.memo.values[index] {
-            return value
-        }
-        let value = self.computeTruth(index)
-        self.memo.values[index] = .truth(value)
-        self.memo.stamps[index] = self.memo.generation
-        return value
+        self.code.withFrame(
+            memo: &self.memo, generation: self.generation, features: self.features, context: self.context
+        ) { $0.truth(at: index) }
     }
 
     public mutating func number(at index: Int) -> NumberValue {
-        if self.memo.stamps[index] == self.memo.generation, case .number(let value) = self.memo.values[index] {
-            return value
-        }
-        let value = self.computeNumber(index)
-        self.memo.values[index] = .number(value)
-        self.memo.stamps[index] = self.memo.generation
-        return value
-    }
-
-    /// Operands read left to right, as a number operation sees them: the first required operand that is missing
-    /// decides, and later ones are not read; an optional missing one makes the result optional-missing. Reading
-    /// operands one by one instead of collecting them keeps evaluation free of allocations.
-    private struct Operands {
-        var failure: NumberValue? = nil
-
-        var stopped: Bool { self.failure == .missing }
-
-        /// The result: the failure when an operand was missing, else `value` when it is finite, else missing.
-        func result(_ value: Double?) -> NumberValue {
-            if let failure = self.failure { return failure }
-            guard let value, value.isFinite else { return .missing }
-            return .value(value)
-        }
-    }
-
-    /// The value of operand `index` (0 when it has none; `operands` then records why).
-    @inline(__always)
-    private mutating func read(_ index: Int, _ operands: inout Operands) -> Double {
-        guard !operands.stopped else { return 0 }
-        switch self.number(at: index) {
-        case .value(let number): return number
-        case .missing: operands.failure = .missing
-        case .missingOptional: operands.failure = .missingOptional
-        }
-        return 0
-    }
-
-    private mutating func computeNumber(_ index: Int) -> NumberValue {
-        var operands = Operands()
-        switch self.program.operations[index] {
-        case .constant(let value): return .value(value)
-        case .feature(let slot, let optional):
-            if let value = self.features.value(slot: slot) { return .value(value) }
-            return optional ? .missingOptional : .missing
-        case .minutesAfterOpen: return self.context.minutesAfterOpen.map(NumberValue.value) ?? .missing
-        case .minutesBeforeClose: return self.context.minutesBeforeClose.map(NumberValue.value) ?? .missing
-        case .confidence: return self.context.confidence.map(NumberValue.value) ?? .missing
-        case .utcMinuteOfDay: return self.context.utcMinuteOfDay.map(NumberValue.value) ?? .missing
-        case .negate(let inner): return operands.result(-self.read(inner, &operands))
-        case .arithmetic(let op, let left, let right):
-            let a = self.read(left, &operands)
-            let b = self.read(right, &operands)
-            switch op {
-            case .add: return operands.result(a + b)
-            case .subtract: return operands.result(a - b)
-            case .multiply: return operands.result(a * b)
-            case .divide: return operands.result(b == 0 ? nil : a / b)
-            }
-        case .minimum(let items):
-            // Like `Array.min()`: the first of equal values wins.
-            var result = 0.0
-            for (position, item) in items.enumerated() {
-                let value = self.read(item, &operands)
-                if position == 0 || value < result { result = value }
-            }
-            return operands.result(result)
-        case .maximum(let items):
-            var result = 0.0
-            for (position, item) in items.enumerated() {
-                let value = self.read(item, &operands)
-                if position == 0 || result < value { result = value }
-            }
-            return operands.result(result)
-        case .absolute(let inner): return operands.result(Swift.abs(self.read(inner, &operands)))
-        case .choose(let condition, let then, let otherwise):
-            switch self.truth(at: condition) {
-            case .yes: return self.number(at: then)
-            case .no: return self.number(at: otherwise)
-            case .unknown: return .missing
-            }
-        case .decay(let fromIndex, let toIndex, let startIndex, let endIndex):
-            guard let minute = self.context.minutesAfterOpen else { return .missing }
-            let from = self.read(fromIndex, &operands)
-            let to = self.read(toIndex, &operands)
-            let start = self.read(startIndex, &operands)
-            let end = self.read(endIndex, &operands)
-            if minute <= start || end <= start { return operands.result(from) }
-            if minute >= end { return operands.result(to) }
-            return operands.result(from + (to - from) * (minute - start) / (end - start))
-        case .boolean, .comparison, .between, .all, .any, .not, .present:
-            return .missing
-        }
-    }
-
-    private mutating func computeTruth(_ index: Int) -> Truth {
-        switch self.program.operations[index] {
-        case .boolean(let value): return value ? .yes : .no
-        case .present(let slot): return self.features.isPresent(slot: slot) ? .yes : .no
-        case .comparison(let op, let left, let right):
-            let l = self.number(at: left)
-            let r = self.number(at: right)
-            // A required operand that is missing wins over an optional one: `x? > y` with y missing is unknown.
-            if l == .missing || r == .missing { return .unknown }
-            if l == .missingOptional || r == .missingOptional { return .yes }
-            guard case .value(let a) = l, case .value(let b) = r else { return .unknown }
-            let result: Bool
-            switch op {
-            case .less: result = a < b
-            case .lessOrEqual: result = a <= b
-            case .greater: result = a > b
-            case .greaterOrEqual: result = a >= b
-            case .equal: result = a == b
-            case .notEqual: result = a != b
-            }
-            return result ? .yes : .no
-        case .between(let value, let low, let high):
-            let v = self.number(at: value)
-            let l = self.number(at: low)
-            let h = self.number(at: high)
-            if v == .missing || l == .missing || h == .missing { return .unknown }
-            if v == .missingOptional || l == .missingOptional || h == .missingOptional { return .yes }
-            guard case .value(let x) = v, case .value(let a) = l, case .value(let b) = h else { return .unknown }
-            return a <= x && x <= b ? .yes : .no
-        case .all(let items):
-            var sawUnknown = false
-            for item in items {
-                switch self.truth(at: item) {
-                case .no: return .no
-                case .unknown: sawUnknown = true
-                case .yes: break
-                }
-            }
-            return sawUnknown ? .unknown : .yes
-        case .any(let items):
-            var sawUnknown = false
-            for item in items {
-                switch self.truth(at: item) {
-                case .yes: return .yes
-                case .unknown: sawUnknown = true
-                case .no: break
-                }
-            }
-            return sawUnknown ? .unknown : .no
-        case .not(let inner):
-            switch self.truth(at: inner) {
-            case .yes: return .no
-            case .no: return .yes
-            case .unknown: return .unknown
-            }
-        default:
-            return .unknown
-        }
+        self.code.withFrame(
+            memo: &self.memo, generation: self.generation, features: self.features, context: self.context
+        ) { $0.number(at: index) }
     }
 }

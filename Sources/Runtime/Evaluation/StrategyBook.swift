@@ -73,7 +73,7 @@ public struct StrategyBook: Sendable {
     /// The summed loss, in bps of entry, of this session's losing exits (exact).
     public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
-    /// Scratch memo for `ProgramEvaluation`, reused by every evaluation of this book.
+    /// Scratch memo for the program frames, reused by every evaluation of this book.
     private var memo = ProgramMemo()
 
     public init(_ strategy: CompiledStrategy) {
@@ -133,13 +133,24 @@ public struct StrategyBook: Sendable {
         // Read through the index, write back through it.
         let stateIndex = self.stateIndex(for: signal)
         var state = self.stateList[stateIndex]
-        // The memo moves into the evaluation and back, so it stays uniquely referenced (no copy on write).
-        var evaluation = ProgramEvaluation(
-            self.strategy.program, features: features, context: signal.clock, memo: self.takeMemo())
+        // The memo moves out of the book and back, so it stays uniquely referenced (no copy on write); the code is
+        // held in a local so the frame does not borrow `self` while the rules mutate it.
+        var memo = self.takeMemo()
+        let code = self.strategy.code
         defer {
             self.stateList[stateIndex] = state
-            self.memo = evaluation.memo
+            self.memo = memo
         }
+        return code.withFrame(memo: &memo, features: features, context: signal.clock) { frame in
+            self.decide(features, signal, frame, &state, &outcomes)
+        }
+    }
+
+    /// The body of `evaluate`: overlays and signal exits for a held position, then entries.
+    private mutating func decide(
+        _ features: FeatureVector, _ signal: SignalContext, _ frame: ProgramFrame, _ state: inout SymbolState,
+        _ outcomes: inout [RuleOutcome]
+    ) -> Decision? {
         let price = signal.sizing.price.doubleValue
 
         if let held = state.held {
@@ -148,32 +159,31 @@ public struct StrategyBook: Sendable {
             } else {
                 state.bestPrice = price
             }
-            if let reason = self.overlayExit(held, state, features, signal, &evaluation) {
+            if let reason = self.overlayExit(held, state, features, signal, frame) {
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: .policy(reason)))
                 return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
                     reasons: [reason], signal)
             }
-            for index in self.strategy.exits.indices where self.strategy.exits[index].direction == held {
-                var result = Self.check(self.strategy.exits[index], &evaluation)
+            for index in frame.exits.indices where frame.exits[index].direction == held {
+                var result = frame.check(frame.exits[index])
                 if result == .fired, let blocked = self.signalExitBlock(held, state, signal) { result = .policy(blocked) }
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: result))
                 guard result == .fired else { continue }
                 return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude,
-                    confidence: Self.confidence(self.strategy.exits[index], &evaluation),
+                    confidence: Self.confidence(self.strategy.exits[index], frame),
                     reasons: self.strategy.exits[index].reasons, signal)
             }
         }
-        // By index, so a rule is read in place: `for rule in` copies each (three arrays retained and released) per
-        // book and signal, and most rules do not fire.
-        for index in self.strategy.entries.indices {
-            let direction = self.strategy.entries[index].direction
+        // Gates are plain values; the compiled rule (arrays) is read only when one fires.
+        for index in frame.entries.indices {
+            let direction = frame.entries[index].direction
             if direction == state.held {
                 outcomes.append(RuleOutcome(intent: .entry, direction: direction, result: .skippedHeldDirection))
                 continue
             }
-            var result = Self.check(self.strategy.entries[index], &evaluation)
+            var result = frame.check(frame.entries[index])
             if result == .fired, let blocked = self.entryBlock(state, signal) { result = .policy(blocked) }
             // Entering against a held position closes it first, so it obeys the same hold and profit rules as exits.
             if result == .fired, let held = state.held, let blocked = self.signalExitBlock(held, state, signal) {
@@ -184,8 +194,8 @@ public struct StrategyBook: Sendable {
             var confidence = Decimal.zero
             var quantity = Decimal.zero
             if result == .fired {
-                confidence = Self.confidence(self.strategy.entries[index], &evaluation)
-                let multiplier = self.notionalMultiplier(confidence, &evaluation)
+                confidence = Self.confidence(self.strategy.entries[index], frame)
+                let multiplier = self.notionalMultiplier(confidence, features, frame.context)
                 quantity = self.entryQuantity(state, signal.sizing, direction: direction, multiplier: multiplier)
                 if quantity <= .zero { result = .sizedToZero }
             }
@@ -302,7 +312,7 @@ public struct StrategyBook: Sendable {
 
     private func overlayExit(
         _ held: PlanRule.Direction, _ state: SymbolState, _ features: FeatureVector, _ signal: SignalContext,
-        _ evaluation: inout ProgramEvaluation
+        _ frame: ProgramFrame
     ) -> String? {
         let overlays = self.strategy.overlays
         let price = signal.sizing.price.doubleValue
@@ -317,7 +327,7 @@ public struct StrategyBook: Sendable {
         {
             let drawdown = (best - price) / best * 10_000 * (held == .long ? 1 : -1)
             let profitable = (Self.moveBPS(held, entry: state.averageEntryPrice, price: price) ?? 0) > 0
-            let conditionHolds = self.strategy.trailingCondition.map { evaluation.truth(at: $0) == .yes } ?? true
+            let conditionHolds = self.strategy.trailingCondition.map { frame.truth(at: $0) == .yes } ?? true
             if drawdown >= Self.thresholdBPS(trailing.drawdown, features), conditionHolds,
                 !trailing.requireProfit || profitable
             {
@@ -384,30 +394,12 @@ public struct StrategyBook: Sendable {
 
     // MARK: Rules and sizing
 
-    static func check(_ rule: CompiledRule, _ evaluation: inout ProgramEvaluation) -> RuleOutcome.Result {
-        if let window = rule.window {
-            guard let minute = evaluation.context.minutesAfterOpen, minute >= Double(window.lowerBound),
-                minute < Double(window.upperBound)
-            else { return .outsideWindow }
-        }
-        switch rule.mode {
-        case .all:
-            for (index, condition) in rule.conditions.enumerated() where evaluation.truth(at: condition) != .yes {
-                return .failedCondition(index)
-            }
-            return .fired
-        case .any:
-            for condition in rule.conditions where evaluation.truth(at: condition) == .yes { return .fired }
-            return .failedCondition(nil)
-        }
-    }
-
-    static func confidence(_ rule: CompiledRule, _ evaluation: inout ProgramEvaluation) -> Decimal {
+    static func confidence(_ rule: CompiledRule, _ frame: ProgramFrame) -> Decimal {
         var value = rule.confidenceBase
-        for bonus in rule.bonuses where evaluation.truth(at: bonus.condition) == .yes {
+        for bonus in rule.bonuses where frame.truth(at: bonus.condition) == .yes {
             value = value.adding(bonus.add) ?? value
         }
-        if let dynamic = rule.dynamicBonus, case .value(let extra) = evaluation.number(at: dynamic),
+        if let dynamic = rule.dynamicBonus, case .value(let extra) = frame.number(at: dynamic),
             let added = value.adding(Self.fourDecimals(extra))
         {
             value = added
@@ -424,12 +416,12 @@ public struct StrategyBook: Sendable {
 
     /// The sizing multiplier in [0, max_notional_multiplier], truncated to 4 decimals; 1 without an expression, 0 when
     /// it is missing.
-    func notionalMultiplier(_ confidence: Decimal, _ evaluation: inout ProgramEvaluation) -> Decimal {
+    func notionalMultiplier(_ confidence: Decimal, _ features: FeatureVector, _ context: EvaluationContext) -> Decimal {
         guard let expression = self.strategy.notionalMultiplier else { return Decimal(1) }
         // `confidence` is the only input that differs per rule; a fresh evaluation keeps the memo honest.
-        var context = evaluation.context
+        var context = context
         context.confidence = confidence.doubleValue
-        var sizing = ProgramEvaluation(self.strategy.program, features: evaluation.features, context: context)
+        var sizing = ProgramEvaluation(code: self.strategy.code, features: features, context: context)
         guard case .value(let value) = sizing.number(at: expression) else { return .zero }
         let clamped = min(max(value, 0), self.strategy.maxNotionalMultiplier.doubleValue)
         return Decimal(units: Int64((clamped * 10_000).rounded(.down)) * 100_000)

@@ -36,15 +36,17 @@ public struct CompiledStrategy: Sendable {
     public var enabled: Bool
     public var timeframe: String
     public var symbols: Set<Symbol>
-    public var entries: [CompiledRule]
-    public var exits: [CompiledRule]
+    public let entries: [CompiledRule]
+    public let exits: [CompiledRule]
     public var maxNotionalUSD: Decimal
     public var maxPositionFractionOfEquity: Decimal?
-    public var notionalMultiplier: Int?
+    public let notionalMultiplier: Int?
     public var maxNotionalMultiplier: Decimal
-    public var trailingCondition: Int?
+    public let trailingCondition: Int?
     /// Every expression of the strategy, deduplicated.
-    public var program: RuleProgram
+    public let program: RuleProgram
+    /// `program` and the rules' gates lowered for the per-signal path.
+    let code: ProgramCode
     public var overlays: StrategySpec.Overlays
     public var tradePolicy: StrategySpec.TradePolicy
 
@@ -55,10 +57,12 @@ public struct CompiledStrategy: Sendable {
         self.enabled = strategy.enabled
         self.timeframe = strategy.timeframe
         self.symbols = Set(strategy.symbols)
-        self.entries = []
-        for rule in strategy.entries { self.entries.append(try CompiledRule(rule, into: &program)) }
-        self.exits = []
-        for rule in strategy.exits { self.exits.append(try CompiledRule(rule, into: &program)) }
+        var entries: [CompiledRule] = []
+        for rule in strategy.entries { entries.append(try CompiledRule(rule, into: &program)) }
+        self.entries = entries
+        var exits: [CompiledRule] = []
+        for rule in strategy.exits { exits.append(try CompiledRule(rule, into: &program)) }
+        self.exits = exits
         self.maxNotionalUSD = strategy.maxNotionalUSD
         self.maxPositionFractionOfEquity = strategy.maxPositionFractionOfEquity
         self.notionalMultiplier = try strategy.notionalMultiplier.map { (item) throws(RuleProgram.ResolutionError) in
@@ -69,6 +73,7 @@ public struct CompiledStrategy: Sendable {
             try program.add(item)
         }
         self.program = program
+        self.code = ProgramCode(program, entries: entries, exits: exits)
         self.overlays = strategy.overlays
         self.tradePolicy = strategy.tradePolicy
     }
