@@ -483,10 +483,10 @@ import Testing
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
         var book = Self.entered()
         let weak = Self.signal([.pricePositionInSessionRange: 0.5])
-        #expect(book.evaluate(weak, Self.at(299, price: "100.05")).outcomes.first?.result == .policy("min_hold"))
+        #expect(book.evaluate(weak, Self.at(299, price: "100.05")).outcomes.first?.result == .policy(.minHold))
         #expect(
             book.evaluate(weak, Self.at(300, price: "100")).outcomes.first?.result
-                == .policy("signal_exit_needs_profit"))
+                == .policy(.signalExitNeedsProfit))
         #expect(book.evaluate(weak, Self.at(301, price: "100.05")).decision?.action == .sell)
     }
 
@@ -570,13 +570,13 @@ import Testing
         Self.exit(&book, at: 400, price: "101")
         #expect(
             book.evaluate(Self.signal(), Self.at(450, price: "100")).outcomes.first?.result
-                == .policy("entry_cooldown"))
+                == .policy(.entryCooldown))
         #expect(book.evaluate(Self.signal(), Self.at(600, price: "100")).decision?.action == .buy)
         var cooling = Self.entered()
         Self.exit(&cooling, at: 550, price: "101")
         #expect(
             cooling.evaluate(Self.signal(), Self.at(669, price: "100")).outcomes.first?.result
-                == .policy("exit_cooldown"))
+                == .policy(.exitCooldown))
         #expect(cooling.evaluate(Self.signal(), Self.at(670, price: "100")).decision?.action == .buy)
     }
 
@@ -586,21 +586,21 @@ import Testing
         Self.enter(&book, Self.goog)
         #expect(
             book.evaluate(Self.signal(), Self.at(60, price: "100", symbol: Self.mu)).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         // Next session: the count starts again, but three positions are still held.
         #expect(
             book.evaluate(Self.signal(), Self.at(0, price: "100", symbol: Self.mu, session: 1)).outcomes.first?
-                .result == .policy("max_concurrent_positions"))
+                .result == .policy(.maxConcurrentPositions))
     }
 
     @Test func oneLosingExitStopsTheSessionAndLocksTheSymbolOut() {
         var book = Self.entered()
         Self.exit(&book, at: 400, price: "99.90")  // −10 bps: beyond negative_exit_loss_bps 8
         #expect(book.negativeExitsThisSession == 1)
-        #expect(book.evaluate(Self.signal(), Self.at(1_000, price: "100")).outcomes.first?.result == .policy("lockout"))
+        #expect(book.evaluate(Self.signal(), Self.at(1_000, price: "100")).outcomes.first?.result == .policy(.lockout))
         #expect(
             book.evaluate(Self.signal(), Self.at(1_000, price: "100", symbol: Self.msft)).outcomes.first?.result
-                == .policy("max_negative_exits_per_session"))
+                == .policy(.maxNegativeExitsPerSession))
         #expect(
             book.evaluate(Self.signal(), Self.at(0, price: "100", symbol: Self.msft, session: 1)).decision?.action
                 == .buy)
@@ -650,8 +650,8 @@ import Testing
         #expect(reached.negativeExitBPSThisSession == Decimal(8))
         let blocked = enter(&reached, Self.goog, at: 1_000)
         #expect(blocked.decision == nil)
-        #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
-        #expect(enter(&reached, Self.mu, at: 1_200).outcomes.first?.result == .policy("max_session_negative_exit_bps"))
+        #expect(blocked.outcomes.first?.result == .policy(.maxSessionNegativeExitBPS))
+        #expect(enter(&reached, Self.mu, at: 1_200).outcomes.first?.result == .policy(.maxSessionNegativeExitBPS))
         // The next session starts from 0.
         #expect(enter(&reached, Self.mu, at: 0, session: 1).decision?.action == .buy)
     }
@@ -662,10 +662,10 @@ import Testing
         #expect(book.stopLossExitsThisSession == 1)
         #expect(
             book.evaluate(Self.signal(), Self.at(11 + 14_399, price: "100", minute: 150)).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         // After the lockout, the session's losing-exit count (a stop loss is a losing exit) still blocks.
         #expect(
             book.evaluate(Self.signal(), Self.at(11 + 14_400, price: "100", minute: 150)).outcomes.first?.result
-                == .policy("max_negative_exits_per_session"))
+                == .policy(.maxNegativeExitsPerSession))
     }
 }

@@ -273,12 +273,12 @@ import Testing
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
         let exitSignal = Self.fixture.features([(.rsi14, 60)])
         var young = Self.holding(heldFor: 59)
-        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
+        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy(.minHold))
         var old = Self.holding(heldFor: 60)
         #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         var level = Self.holding()
         #expect(level.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "98.99")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
     }
 
     // MARK: Overlays
@@ -343,17 +343,17 @@ import Testing
         // max_concurrent_positions 1: with AAPL held (restored, so no entry counted this session), MSFT waits.
         var restored = Self.holding()
         #expect(restored.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 0)).outcomes.first?.result
-            == .policy("max_concurrent_positions"))
+            == .policy(.maxConcurrentPositions))
         var book = StrategyBook(Self.strategy)
         Self.enter(&book, seconds: 0)
         // Within the session the entry cap is checked first.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 10)).outcomes.first?.result
-            == .policy("max_entries_per_session"))
+            == .policy(.maxEntriesPerSession))
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.fixture.time(120))
         // AAPL: entry_cooldown_seconds 7200; MSFT: max_entries_per_session 1.
-        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 300)).outcomes.first?.result == .policy("entry_cooldown"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 300)).outcomes.first?.result == .policy(.entryCooldown))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 300)).outcomes.first?.result
-            == .policy("max_entries_per_session"))
+            == .policy(.maxEntriesPerSession))
         // The next session (more than 7200 s later) both may enter again.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 86_400, session: Self.nextDay, minute: 360)).decision?
             .action == .buy)
@@ -365,7 +365,7 @@ import Testing
         book.applyFill(symbol: Self.aapl, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.fixture.time(0))
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(7190))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 7249, session: Self.nextDay, minute: 360)).outcomes
-            .first?.result == .policy("exit_cooldown"))
+            .first?.result == .policy(.exitCooldown))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 7250, session: Self.nextDay, minute: 360)).decision?
             .action == .buy)
     }
@@ -383,9 +383,9 @@ import Testing
         // stop_loss_lockout_seconds 14400 (longer than negative_exit_lockout_seconds 7200); after it the session's caps
         // still block (max_entries_per_session 1 is checked before max_negative_exits_per_session 1).
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 60 + 14_399, minute: 360)).outcomes.first?.result
-            == .policy("lockout"))
+            == .policy(.lockout))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 60 + 14_400, minute: 360)).outcomes.first?.result
-            == .policy("max_entries_per_session"))
+            == .policy(.maxEntriesPerSession))
     }
 
     @Test func smallLossIsNotALosingExit() {

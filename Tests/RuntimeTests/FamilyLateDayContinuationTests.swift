@@ -310,10 +310,10 @@ import Testing
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
         var book = Self.entered()
         let weak = Self.signal([.priceVsVwapW5mBps: -10])
-        #expect(book.evaluate(weak, Self.at(119, price: "100.05")).outcomes.first?.result == .policy("min_hold"))
+        #expect(book.evaluate(weak, Self.at(119, price: "100.05")).outcomes.first?.result == .policy(.minHold))
         #expect(
             book.evaluate(weak, Self.at(120, price: "100")).outcomes.first?.result
-                == .policy("signal_exit_needs_profit"))
+                == .policy(.signalExitNeedsProfit))
         #expect(book.evaluate(weak, Self.at(121, price: "100.05")).decision?.action == .sell)
     }
 
@@ -387,13 +387,13 @@ import Testing
             symbol: Self.aapl, action: .sell, quantity: Decimal(545), price: Decimal(101), time: Self.time(600))
         #expect(
             book.evaluate(Self.signal(), Self.at(720, price: "100")).outcomes.first?.result
-                == .policy("entry_cooldown"))
+                == .policy(.entryCooldown))
         #expect(
             book.evaluate(Self.signal(), Self.at(7_199, price: "100", minute: 340)).outcomes.first?.result
-                == .policy("entry_cooldown"))
+                == .policy(.entryCooldown))
         #expect(
             book.evaluate(Self.signal(), Self.at(7_200, price: "100", minute: 340)).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
     }
 
     @Test func exitCooldownAppliesToAPositionClosedInALaterSession() {
@@ -404,7 +404,7 @@ import Testing
             time: Self.time(0, session: 1))
         #expect(
             book.evaluate(Self.signal(), Self.at(119, price: "100", session: 1)).outcomes.first?.result
-                == .policy("exit_cooldown"))
+                == .policy(.exitCooldown))
         #expect(book.evaluate(Self.signal(), Self.at(120, price: "100", session: 1)).decision?.action == .buy)
     }
 
@@ -417,10 +417,10 @@ import Testing
         #expect(stopped.negativeExitsThisSession == 1)
         #expect(
             stopped.evaluate(Self.signal(), Self.at(11 + 14_399, price: "100", minute: 340)).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         #expect(
             stopped.evaluate(Self.signal(), Self.at(11 + 14_400, price: "100", minute: 340)).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         var losing = Self.entered()
         losing.applyFill(
             symbol: Self.aapl, action: .sell, quantity: Decimal(545), price: Decimal("99.90")!,
@@ -428,7 +428,7 @@ import Testing
         #expect(losing.negativeExitsThisSession == 1)
         #expect(
             losing.evaluate(Self.signal(), Self.at(900 + 7_199, price: "100", minute: 340)).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         var small = Self.entered()
         small.applyFill(
             symbol: Self.aapl, action: .sell, quantity: Decimal(545), price: Decimal("99.95")!,
@@ -441,6 +441,6 @@ import Testing
         var book = Self.entered()
         Self.enter(&book, Self.msft, session: 1)
         let third = book.evaluate(Self.signal(), Self.at(0, price: "100", symbol: Self.nvda, session: 2))
-        #expect(third.outcomes.first?.result == .policy("max_concurrent_positions"))
+        #expect(third.outcomes.first?.result == .policy(.maxConcurrentPositions))
     }
 }

@@ -222,10 +222,10 @@ import Testing
         // require_positive_price_for_signal_exit: a short profits below its entry at 101.
         var level = Self.short()
         #expect(level.evaluate(cover, Self.fixture.signal(seconds: 0, price: "101")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
         var losing = Self.short()
         #expect(losing.evaluate(cover, Self.fixture.signal(seconds: 0, price: "101.5")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
         var winning = Self.short(heldFor: 1)
         #expect(winning.evaluate(cover, Self.fixture.signal(seconds: 0, price: "100.99")).decision?.action == .buy)
     }

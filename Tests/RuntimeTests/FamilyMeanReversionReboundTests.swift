@@ -283,16 +283,16 @@ import Testing
         var young = Self.holding(heldFor: 119)
         let early = young.evaluate(exitSignal, Self.fixture.signal(seconds: 0))
         #expect(early.decision == nil)
-        #expect(early.outcomes.first?.result == .policy("min_hold"))
+        #expect(early.outcomes.first?.result == .policy(.minHold))
         var old = Self.holding(heldFor: 120)
         #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         // require_positive_price_for_signal_exit: realized bps must be > 0 (entry 99).
         var losing = Self.holding()
         #expect(losing.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "98.9")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
         var flat = Self.holding()
         #expect(flat.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
         var winning = Self.holding()
         #expect(winning.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99.01")).decision?.action == .sell)
     }
@@ -325,13 +325,13 @@ import Testing
         book.applyFill(symbol: Self.aapl, action: .buy, quantity: entry.quantity, price: Decimal(100), time: Self.fixture.time(0))
         // max_concurrent_positions 1: MSFT waits while AAPL is held.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 10)).outcomes.first?.result
-            == .policy("max_concurrent_positions"))
+            == .policy(.maxConcurrentPositions))
         let exit = try #require(book.evaluate(Self.fixture.features([(.rsi14, 60)]), Self.fixture.signal(seconds: 300, price: "101")).decision)
         #expect(exit.action == .sell)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: exit.quantity, price: Decimal(101), time: Self.fixture.time(300))
         // entry_cooldown_seconds 1200 from the entry at 0.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1199)).outcomes.first?.result
-            == .policy("entry_cooldown"))
+            == .policy(.entryCooldown))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.msft, seconds: 1199)).decision?.action == .buy)
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1200)).decision?.action == .buy)
     }
@@ -342,7 +342,7 @@ import Testing
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(1100))
         // exit_cooldown_seconds 120 from the exit at 1100; the entry cooldown (1200) has passed at 1200.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1219)).outcomes.first?.result
-            == .policy("exit_cooldown"))
+            == .policy(.exitCooldown))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 1220)).decision?.action == .buy)
     }
 }

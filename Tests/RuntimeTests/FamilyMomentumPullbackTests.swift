@@ -212,10 +212,10 @@ import Testing
         // Inside min_hold_seconds 180 the exit waits.
         let early = book.evaluate(Self.exitSignal(), Self.at(179, price: "100.1"))
         #expect(early.decision == nil)
-        #expect(early.outcomes.first?.result == .policy("min_hold"))
+        #expect(early.outcomes.first?.result == .policy(.minHold))
         // require_positive_price_for_signal_exit: at the entry price there is no profit.
         let flat = book.evaluate(Self.exitSignal(), Self.at(180, price: "100"))
-        #expect(flat.outcomes.first?.result == .policy("signal_exit_needs_profit"))
+        #expect(flat.outcomes.first?.result == .policy(.signalExitNeedsProfit))
         // Each condition at its boundary: hist -0.004 and rsi 47 exit; just past either, or ema12 = ema26, does not.
         #expect(book.evaluate(Self.exitSignal([.macd: -0.0039]), Self.at(181, price: "100.1")).decision == nil)
         #expect(book.evaluate(Self.exitSignal([.rsi14: 47.01]), Self.at(182, price: "100.1")).decision == nil)
@@ -284,19 +284,19 @@ import Testing
         // Exit cooldown 180 s after the exit, entry cooldown 1800 s after the entry, then the session cap of 1.
         #expect(
             book.evaluate(Self.signal(), Self.at(700, price: "100")).outcomes.first?.result
-                == .policy("entry_cooldown"))
+                == .policy(.entryCooldown))
         #expect(
             book.evaluate(Self.signal(), Self.at(1800, price: "100")).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         var cooling = Self.entered()
         cooling.applyFill(
             symbol: Self.aapl, action: .sell, quantity: Decimal(164), price: Decimal(101), time: Self.time(1700))
         #expect(
             cooling.evaluate(Self.signal(), Self.at(1800, price: "100")).outcomes.first?.result
-                == .policy("exit_cooldown"))
+                == .policy(.exitCooldown))
         #expect(
             cooling.evaluate(Self.signal(), Self.at(1880, price: "100")).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         // The next session starts the count again (same clock minute, next trading day).
         var next = Self.at(1880, price: "100", session: CivilDate(year: 2026, month: 1, day: 5))
         next.eventTime += 3 * 86_400 * 1_000_000_000
@@ -313,13 +313,13 @@ import Testing
         // The lockout outlasts the entry window, so the clock is pinned at minute 200 to see where it ends.
         #expect(
             losing.evaluate(Self.signal(), Self.at(1_800, price: "100")).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         #expect(
             losing.evaluate(Self.signal(), Self.at(900 + 7_199, price: "100", minute: 200)).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         #expect(
             losing.evaluate(Self.signal(), Self.at(900 + 7_200, price: "100", minute: 200)).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         // A 5 bps loss is under negative_exit_loss_bps 8: not counted, no lockout.
         var small = Self.entered()
         small.applyFill(
@@ -328,7 +328,7 @@ import Testing
         #expect(small.negativeExitsThisSession == 0)
         #expect(
             small.evaluate(Self.signal(), Self.at(1_800, price: "100")).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
         // A stop loss locks the symbol out for 14,400 s.
         var stopped = Self.entered()
         stopped.applyFill(
@@ -337,10 +337,10 @@ import Testing
         #expect(stopped.stopLossExitsThisSession == 1)
         #expect(
             stopped.evaluate(Self.signal(), Self.at(11 + 14_399, price: "100", minute: 200)).outcomes.first?.result
-                == .policy("lockout"))
+                == .policy(.lockout))
         #expect(
             stopped.evaluate(Self.signal(), Self.at(11 + 14_400, price: "100", minute: 200)).outcomes.first?.result
-                == .policy("max_entries_per_session"))
+                == .policy(.maxEntriesPerSession))
     }
 
     @Test func onePositionAtATime() {
@@ -349,6 +349,6 @@ import Testing
         var book = Self.entered()
         var next = Self.at(0, price: "50", symbol: Self.msft, session: CivilDate(year: 2026, month: 1, day: 5))
         next.eventTime += 3 * 86_400 * 1_000_000_000
-        #expect(book.evaluate(Self.signal(), next).outcomes.first?.result == .policy("max_concurrent_positions"))
+        #expect(book.evaluate(Self.signal(), next).outcomes.first?.result == .policy(.maxConcurrentPositions))
     }
 }

@@ -302,12 +302,12 @@ import Testing
     @Test func signalExitWaitsForTheMinimumHoldAndNeedsProfit() {
         let exitSignal = Self.fixture.features([(.priceVsVwapSessionBps, 0), (.rsi14, 60)])
         var young = Self.holding(heldFor: 119)
-        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy("min_hold"))
+        #expect(young.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).outcomes.first?.result == .policy(.minHold))
         var old = Self.holding(heldFor: 120)
         #expect(old.evaluate(exitSignal, Self.fixture.signal(seconds: 0)).decision?.action == .sell)
         var level = Self.holding()
         #expect(level.evaluate(exitSignal, Self.fixture.signal(seconds: 0, price: "99")).outcomes.first?.result
-            == .policy("signal_exit_needs_profit"))
+            == .policy(.signalExitNeedsProfit))
     }
 
     // MARK: Overlays
@@ -375,8 +375,8 @@ import Testing
         book.applyFill(symbol: Self.amd, action: .buy, quantity: Decimal(10), price: Decimal(100), time: Self.fixture.time(0))
         book.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.fixture.time(800))
         // entry_cooldown_seconds 900 from the entry at 0, then exit_cooldown_seconds 120 from the exit at 800.
-        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 899)).outcomes.first?.result == .policy("entry_cooldown"))
-        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 900)).outcomes.first?.result == .policy("exit_cooldown"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 899)).outcomes.first?.result == .policy(.entryCooldown))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 900)).outcomes.first?.result == .policy(.exitCooldown))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 920)).decision?.action == .buy)
     }
 
@@ -394,11 +394,11 @@ import Testing
         Self.enter(&book, Self.intc, seconds: 10)
         // Third entry of the session: max_entries_per_session 2 (checked before the concurrency cap).
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 20)).outcomes.first?.result
-            == .policy("max_entries_per_session"))
+            == .policy(.maxEntriesPerSession))
         let tomorrow = CivilDate(year: 2026, month: 1, day: 5)
         // Next session the counter resets, but two positions are still held: max_concurrent_positions 2.
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 86_400, session: tomorrow, minute: 60))
-            .outcomes.first?.result == .policy("max_concurrent_positions"))
+            .outcomes.first?.result == .policy(.maxConcurrentPositions))
         book.applyFill(symbol: Self.intc, action: .sell, quantity: Decimal(100), price: Decimal(101), time: Self.fixture.time(86_401))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(Self.mu, seconds: 86_402, session: tomorrow, minute: 60))
             .decision?.action == .buy)
@@ -417,10 +417,10 @@ import Testing
         big.applyFill(symbol: Self.amd, action: .sell, quantity: Decimal(100), price: Decimal("99.90")!, time: Self.fixture.time(300))
         #expect(big.negativeExitsThisSession == 1)
         #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(Self.intc, seconds: 400)).outcomes.first?.result
-            == .policy("max_negative_exits_per_session"))
-        #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 3899)).outcomes.first?.result == .policy("lockout"))
+            == .policy(.maxNegativeExitsPerSession))
+        #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 3899)).outcomes.first?.result == .policy(.lockout))
         #expect(big.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 3900)).outcomes.first?.result
-            == .policy("max_negative_exits_per_session"))
+            == .policy(.maxNegativeExitsPerSession))
     }
 
     @Test func stopLossLockoutIsThreeHours() throws {
@@ -432,10 +432,10 @@ import Testing
         book.applyFill(symbol: Self.amd, action: .sell, quantity: stop.quantity, price: Decimal("99.7")!,
                        time: Self.fixture.time(600), reason: "stop_loss")
         // stop_loss_lockout_seconds 10800 outlasts the 3600 s losing-exit lockout.
-        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 3600)).outcomes.first?.result == .policy("lockout"))
+        #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 3600)).outcomes.first?.result == .policy(.lockout))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 10_799)).outcomes.first?.result
-            == .policy("lockout"))
+            == .policy(.lockout))
         #expect(book.evaluate(Self.fixture.features(), Self.fixture.signal(seconds: 600 + 10_800)).outcomes.first?.result
-            == .policy("max_negative_exits_per_session"))
+            == .policy(.maxNegativeExitsPerSession))
     }
 }

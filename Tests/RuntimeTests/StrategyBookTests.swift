@@ -115,9 +115,9 @@ import Testing
         Self.entered(&book)
         let early = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 299, price: "101"))
         #expect(early.decision == nil)
-        #expect(early.outcomes.first?.result == .policy("min_hold"))
+        #expect(early.outcomes.first?.result == .policy(.minHold))
         let losing = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 300, price: "99"))
-        #expect(losing.outcomes.first?.result == .policy("signal_exit_needs_profit"))
+        #expect(losing.outcomes.first?.result == .policy(.signalExitNeedsProfit))
         let exit = book.evaluate(Self.features(rsi: 80), Self.signal(seconds: 301, price: "101")).decision
         #expect(exit?.action == .sell)
         #expect(exit?.reasons == ["overbought"])
@@ -129,11 +129,11 @@ import Testing
         Self.entered(&book, seconds: 0)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.open + 60_000_000_000)
         let cooling = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 599, price: "100"))
-        #expect(cooling.outcomes.first?.result == .policy("entry_cooldown"))
+        #expect(cooling.outcomes.first?.result == .policy(.entryCooldown))
         Self.entered(&book, seconds: 600)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(101), time: Self.open + 700_000_000_000)
         let capped = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 1300, price: "100"))
-        #expect(capped.outcomes.first?.result == .policy("max_entries_per_session"))
+        #expect(capped.outcomes.first?.result == .policy(.maxEntriesPerSession))
         let nextDay = book.evaluate(
             Self.features(rsi: 20),
             Self.signal(seconds: 86_400, price: "100", session: CivilDate(year: 2026, month: 1, day: 5)))
@@ -152,7 +152,7 @@ import Testing
         #expect(book.stopLossExitsThisSession == 1)
         #expect(book.negativeExitsThisSession == 1)
         let locked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 3609, price: "100"))
-        #expect(locked.outcomes.first?.result == .policy("lockout"))
+        #expect(locked.outcomes.first?.result == .policy(.lockout))
         #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 3610, price: "100")).decision?.action == .buy)
     }
 
@@ -160,7 +160,7 @@ import Testing
         var book = StrategyBook(Self.compile("  trade_policy: {max_concurrent_positions: 1}"))
         Self.entered(&book)
         let other = book.evaluate(Self.features(rsi: 20), Self.signal(Self.msft, seconds: 5, price: "50"))
-        #expect(other.outcomes.first?.result == .policy("max_concurrent_positions"))
+        #expect(other.outcomes.first?.result == .policy(.maxConcurrentPositions))
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(100), time: Self.open + 6_000_000_000)
         #expect(book.evaluate(Self.features(rsi: 20), Self.signal(Self.msft, seconds: 7, price: "50")).decision?.quantity
             == Decimal(20))
@@ -193,7 +193,7 @@ import Testing
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal(100), time: Self.open + 1)
         let evaluation = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 10, price: "100"))
         #expect(evaluation.decision == nil)
-        #expect(evaluation.outcomes.map(\.result) == [.policy("entry_cooldown")])
+        #expect(evaluation.outcomes.map(\.result) == [.policy(.entryCooldown)])
     }
 
     @Test func anOppositeEntryWaitsForTheMinimumHold() {
@@ -203,7 +203,7 @@ import Testing
         Self.entered(&book)
         let early = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 100, price: "100"))
         #expect(early.decision == nil)
-        #expect(early.outcomes.map(\.result) == [.failedCondition(0), .skippedHeldDirection, .policy("min_hold")])
+        #expect(early.outcomes.map(\.result) == [.failedCondition(0), .skippedHeldDirection, .policy(.minHold)])
         #expect(book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 300, price: "100")).decision?.action == .sell)
     }
 
@@ -283,7 +283,7 @@ import Testing
         Self.entered(&book, seconds: 2)
         book.applyFill(symbol: Self.aapl, action: .sell, quantity: Decimal(10), price: Decimal("99.9")!, time: Self.open + 3)
         let blocked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 4, price: "100"))
-        #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
+        #expect(blocked.outcomes.first?.result == .policy(.maxSessionNegativeExitBPS))
     }
 
     @Test func lossesAreSummedExactlyAndALossAtTheThresholdCounts() {
@@ -297,7 +297,7 @@ import Testing
         #expect(book.negativeExitBPSThisSession == Decimal(8))
         #expect(book.negativeExitsThisSession == 2)  // a 3 bps loss reaches negative_exit_loss_bps 3, so it counts
         let blocked = book.evaluate(Self.features(rsi: 20), Self.signal(seconds: 4, price: "100"))
-        #expect(blocked.outcomes.first?.result == .policy("max_session_negative_exit_bps"))
+        #expect(blocked.outcomes.first?.result == .policy(.maxSessionNegativeExitBPS))
     }
 
     @Test func multiplierMayExceedOneUpToItsMaximum() {

@@ -21,6 +21,12 @@ public struct PlanRunner: Sendable {
     private let parity: [Bool]
     /// Whether an enabled book reads the parity features: only then are they computed (disabled books never read them).
     private let needsParity: Bool
+    /// Per book: whether it reads `matchedTimeframe`'s signals. Signals of one run almost always share a timeframe,
+    /// so the strategies' timeframes are compared with it once, not once per signal and book.
+    private var timeframeMatches: [Bool] = []
+    private var matchedTimeframe: Timeframe?
+    /// Per book: the strategy id (for `SignalEvaluations`).
+    private let strategyIDs: [Identifier]
     /// Reused by the `[StrategyResult]` form of `process`.
     private var scratch = SignalEvaluations()
     /// The session of the last signal: signals arrive in time order, so the next one almost always falls in it and
@@ -38,6 +44,7 @@ public struct PlanRunner: Sendable {
         self.nativeFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .close))
         self.parityFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .torghutParity))
         self.parity = plan.strategies.map { $0.parity == "torghut" }
+        self.strategyIDs = plan.strategies.map(\.id)
         self.needsParity = zip(plan.strategies, self.parity).contains { $0.enabled && $1 }
         for name in sorted { self.intern(name) }
     }
@@ -65,6 +72,8 @@ public struct PlanRunner: Sendable {
         _ signal: SignalRecord, equity: Decimal?, stepShares: Decimal = Decimal(1), into results: inout SignalEvaluations
     ) {
         results.removeAll()
+        // Equal arrays sharing storage compare by identity, so this is one check after the first signal.
+        if results.strategies != self.strategyIDs { results.strategies = self.strategyIDs }
         let symbolID = self.symbolID(signal.symbol)
         let session = self.session(containing: signal.eventTime)
         self.nativeFeatures.update(symbol: symbolID, signal: signal, session: session, into: &self.vector)
@@ -82,9 +91,12 @@ public struct PlanRunner: Sendable {
         // Each vector's price as a decimal, once per signal rather than once per strategy.
         let price = self.vector[.price].flatMap(Self.decimal)
         let parityPrice = self.needsParity ? self.parityVector[.price].flatMap(Self.decimal) : nil
+        if signal.timeframe != self.matchedTimeframe {
+            self.matchedTimeframe = signal.timeframe
+            self.timeframeMatches = self.books.map { $0.strategy.timeframe == signal.timeframe.rawValue }
+        }
         let bookCount = self.books.count
-        for index in 0..<bookCount where self.trades[symbolID * bookCount + index] {
-            guard self.books[index].strategy.timeframe == signal.timeframe.rawValue else { continue }
+        for index in 0..<bookCount where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
             let parity = self.parity[index]
             guard let price = parity ? parityPrice : price, price > .zero else { continue }
             let context = SignalContext(
@@ -94,7 +106,11 @@ public struct PlanRunner: Sendable {
             let outcomeStart = results.allOutcomes.count
             let decision = self.books[index].evaluate(
                 parity ? self.parityVector : self.vector, context, outcomes: &results.allOutcomes)
-            results.append(strategy: self.books[index].strategy.id, decision: decision, outcomeStart: outcomeStart)
+            if let decision {
+                results.append(book: index, decision: decision, outcomeStart: outcomeStart)
+            } else {
+                results.append(book: index, outcomeStart: outcomeStart)
+            }
         }
     }
 

@@ -163,7 +163,7 @@ public struct StrategyBook: Sendable {
                 outcomes.append(RuleOutcome(intent: .exit, direction: held, result: .policy(reason)))
                 return self.decision(
                     intent: .exit, direction: held, quantity: state.quantity.magnitude, confidence: Decimal(1),
-                    reasons: [reason], signal)
+                    reasons: [reason.rawValue], signal)
             }
             for index in frame.exits.indices where frame.exits[index].direction == held {
                 var result = frame.check(frame.exits[index])
@@ -313,13 +313,13 @@ public struct StrategyBook: Sendable {
     private func overlayExit(
         _ held: PlanRule.Direction, _ state: SymbolState, _ features: FeatureVector, _ signal: SignalContext,
         _ frame: ProgramFrame
-    ) -> String? {
+    ) -> RuleOutcome.PolicyGate? {
         let overlays = self.strategy.overlays
         let price = signal.sizing.price.doubleValue
         if let stop = overlays.stopLoss, let move = Self.moveBPS(held, entry: state.averageEntryPrice, price: price),
             -move >= Self.thresholdBPS(stop, features)
         {
-            return "stop_loss"
+            return .stopLoss
         }
         if let trailing = overlays.trailingStop, let best = state.bestPrice,
             let bestMove = Self.moveBPS(held, entry: state.averageEntryPrice, price: best),
@@ -331,63 +331,63 @@ public struct StrategyBook: Sendable {
             if drawdown >= Self.thresholdBPS(trailing.drawdown, features), conditionHolds,
                 !trailing.requireProfit || profitable
             {
-                return "trailing_stop"
+                return .trailingStop
             }
         }
         if let maxHold = overlays.maxHoldSeconds, let entered = state.entryTime,
             signal.eventTime - entered >= Int64(maxHold) * 1_000_000_000
         {
-            return "max_hold"
+            return .maxHold
         }
         if let flatten = overlays.flattenMinutesBeforeClose, let left = signal.clock.minutesBeforeClose,
             left <= Double(flatten)
         {
-            return "session_flatten"
+            return .sessionFlatten
         }
         return nil
     }
 
-    private func signalExitBlock(_ held: PlanRule.Direction, _ state: SymbolState, _ signal: SignalContext) -> String? {
+    private func signalExitBlock(_ held: PlanRule.Direction, _ state: SymbolState, _ signal: SignalContext) -> RuleOutcome.PolicyGate? {
         let overlays = self.strategy.overlays
         if let minHold = overlays.minHoldSeconds, let entered = state.entryTime,
             signal.eventTime - entered < Int64(minHold) * 1_000_000_000
         {
-            return "min_hold"
+            return .minHold
         }
         let move = Self.moveBPS(held, entry: state.averageEntryPrice, price: signal.sizing.price.doubleValue)
-        if overlays.requireProfitForSignalExit, let move, move <= 0 { return "signal_exit_needs_profit" }
+        if overlays.requireProfitForSignalExit, let move, move <= 0 { return .signalExitNeedsProfit }
         if let least = overlays.minSignalExitProfitBPS, let move, move < least.doubleValue {
-            return "signal_exit_profit_below_min"
+            return .signalExitProfitBelowMin
         }
         return nil
     }
 
-    private func entryBlock(_ state: SymbolState, _ signal: SignalContext) -> String? {
+    private func entryBlock(_ state: SymbolState, _ signal: SignalContext) -> RuleOutcome.PolicyGate? {
         let policy = self.strategy.tradePolicy
         let now = signal.eventTime
-        if let until = state.lockedUntil, now < until { return "lockout" }
+        if let until = state.lockedUntil, now < until { return .lockout }
         if let cooldown = policy.entryCooldownSeconds, let last = state.lastEntryTime,
             now - last < Int64(cooldown) * 1_000_000_000
         {
-            return "entry_cooldown"
+            return .entryCooldown
         }
         if let cooldown = policy.exitCooldownSeconds, let last = state.lastExitTime,
             now - last < Int64(cooldown) * 1_000_000_000
         {
-            return "exit_cooldown"
+            return .exitCooldown
         }
-        if let cap = policy.maxEntriesPerSession, self.entriesThisSession >= cap { return "max_entries_per_session" }
+        if let cap = policy.maxEntriesPerSession, self.entriesThisSession >= cap { return .maxEntriesPerSession }
         if let cap = policy.maxStopLossExitsPerSession, self.stopLossExitsThisSession >= cap {
-            return "max_stop_loss_exits_per_session"
+            return .maxStopLossExitsPerSession
         }
         if let cap = policy.maxNegativeExitsPerSession, self.negativeExitsThisSession >= cap {
-            return "max_negative_exits_per_session"
+            return .maxNegativeExitsPerSession
         }
         if let cap = policy.maxSessionNegativeExitBPS, self.negativeExitBPSThisSession >= cap {
-            return "max_session_negative_exit_bps"
+            return .maxSessionNegativeExitBPS
         }
         if let cap = policy.maxConcurrentPositions, state.held == nil, self.openPositions >= cap {
-            return "max_concurrent_positions"
+            return .maxConcurrentPositions
         }
         return nil
     }

@@ -143,8 +143,28 @@ public struct RuleOutcome: Sendable, Hashable {
         case failedCondition(Int?)
         case skippedHeldDirection
         case sizedToZero
-        /// An overlay or trade-policy gate decided; the snake_case reason names it.
-        case policy(String)
+        /// An overlay or trade-policy gate decided.
+        case policy(PolicyGate)
+    }
+
+    /// The overlay or trade-policy gate that decided; the raw value is its snake_case reason code. An enum rather
+    /// than text, so an outcome is a plain value (traces are buffered for every rule of every signal).
+    public enum PolicyGate: String, Sendable, Hashable, CaseIterable {
+        case stopLoss = "stop_loss"
+        case trailingStop = "trailing_stop"
+        case maxHold = "max_hold"
+        case sessionFlatten = "session_flatten"
+        case minHold = "min_hold"
+        case signalExitNeedsProfit = "signal_exit_needs_profit"
+        case signalExitProfitBelowMin = "signal_exit_profit_below_min"
+        case lockout = "lockout"
+        case entryCooldown = "entry_cooldown"
+        case exitCooldown = "exit_cooldown"
+        case maxEntriesPerSession = "max_entries_per_session"
+        case maxStopLossExitsPerSession = "max_stop_loss_exits_per_session"
+        case maxNegativeExitsPerSession = "max_negative_exits_per_session"
+        case maxSessionNegativeExitBPS = "max_session_negative_exit_bps"
+        case maxConcurrentPositions = "max_concurrent_positions"
     }
 
     public var intent: Decision.Intent

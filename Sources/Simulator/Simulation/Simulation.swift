@@ -95,7 +95,8 @@ public struct Simulation: Sendable {
         self.runner.process(signal, equity: equity, stepShares: self.settings.stepShares, into: &self.evaluations)
         self.accumulator.metrics.evaluations += self.evaluations.count
         for entry in self.evaluations.entries {
-            guard let decision = entry.decision else { continue }
+            guard entry.decisionIndex >= 0 else { continue }
+            let decision = self.evaluations.decisions[entry.decisionIndex]
             self.accumulator.metrics.decisions += 1
             try self.emit(.decision(decision, trace: Array(self.evaluations.outcomes(of: entry))), emit)
             guard decision.quantity > .zero else { continue }

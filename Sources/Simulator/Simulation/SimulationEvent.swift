@@ -170,7 +170,7 @@ public enum SimulationEvent: Sendable, Hashable {
         case .failedCondition(nil): result = "failed_condition"
         case .skippedHeldDirection: result = "skipped_held_direction"
         case .sizedToZero: result = "sized_to_zero"
-        case .policy(let reason): result = reason
+        case .policy(let gate): result = gate.rawValue
         }
         return .object([
             "intent": .string(outcome.intent.rawValue), "direction": .string(outcome.direction.rawValue),
