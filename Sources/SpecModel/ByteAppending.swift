@@ -41,21 +41,24 @@ public struct ByteCursor {
         self.count += bytes.count
     }
 
-    /// A JSON string that needs no escape (no `"`, `\` or C0 control); anything else leaves `fits` false.
+    /// A JSON string that needs no escape (no `"`, `\\` or C0 control); anything else leaves `fits` false.
     public mutating func putPlainJSONString(_ string: String) {
         var contiguous = string
         contiguous.withUTF8 { utf8 in
-            guard !utf8.contains(where: JSONWriter.needsEscape),
-                self.room(utf8.count + 2)
-            else {
-                self.fits = false
-                return
+            guard self.room(utf8.count + 2) else { return }
+            let start = self.buffer.baseAddress! + self.count
+            start[0] = UInt8(ascii: "\"")
+            // Checked while copying: one pass.
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                if JSONWriter.needsEscape(byte) {
+                    self.fits = false
+                    return
+                }
+                start[index + 1] = byte
             }
-            self.buffer[self.count] = UInt8(ascii: "\"")
-            self.count += 1
-            self.put(bytes: utf8)
-            self.buffer[self.count] = UInt8(ascii: "\"")
-            self.count += 1
+            start[utf8.count + 1] = UInt8(ascii: "\"")
+            self.count += utf8.count + 2
         }
     }
 

@@ -255,6 +255,14 @@ struct ProgramFrame {
     }
 
     func number(at index: Int) -> NumberValue {
+        // Leaves are cheaper to read again than to memoise.
+        let instruction = self.instructions[index]
+        if instruction.kind == .constant { return .value(instruction.constant) }
+        if instruction.kind == .feature {
+            let slot = Int(instruction.a)
+            if self.features.isPresent(slot: slot) { return .value(self.features.values[slot]) }
+            return instruction.optional ? .missingOptional : .missing
+        }
         let slot = self.slots + index
         if slot.pointee.stamp == self.generation, slot.pointee.tag < 3 {
             switch slot.pointee.tag {
@@ -263,7 +271,7 @@ struct ProgramFrame {
             default: return .missingOptional
             }
         }
-        let value = self.computeNumber(self.instructions[index])
+        let value = self.computeNumber(instruction)
         switch value {
         case .value(let number):
             slot.pointee.value = number

@@ -151,9 +151,8 @@ public struct StrategyBook: Sendable {
         _ features: FeatureVector, _ signal: SignalContext, _ frame: ProgramFrame, _ state: inout SymbolState,
         _ outcomes: inout [RuleOutcome]
     ) -> Decision? {
-        let price = signal.sizing.price.doubleValue
-
         if let held = state.held {
+            let price = signal.sizing.price.doubleValue
             if let best = state.bestPrice {
                 state.bestPrice = held == .long ? max(best, price) : min(best, price)
             } else {

@@ -91,6 +91,7 @@ public enum ScenarioRunner {
         }
         try SignalSource.forEach(run.source, ta: run.ta) { signal in try faults.process(signal, emit: deliver) }
         try faults.finish(emit: deliver)
+        try output.flush()
         try output.writer?.close()
         result.eventCount = output.eventCount
         let hasher = output.hasher
@@ -122,8 +123,10 @@ public enum ScenarioRunner {
         var eventCount = 0
         var decisions: [String: [String]] = [:]
         let keepsDecisionLines: Bool
-        /// One line at a time, reused.
-        var line: [UInt8] = []
+        /// Finished lines not yet hashed and written: hashed and written in blocks, since a streaming hash update
+        /// and a write cost more per call than a signal line's bytes (the hash of the whole stream is the same).
+        var pending: [UInt8] = []
+        static let blockSize = 64 * 1024
 
         init(writer: BufferedFileWriter?, keepsDecisionLines: Bool) {
             self.writer = writer
@@ -131,15 +134,13 @@ public enum ScenarioRunner {
         }
 
         mutating func signal(number: Int, _ record: SignalRecord) throws {
-            self.line.removeAll(keepingCapacity: true)
-            SimulationEvent.appendSignalLine(record, number: number, to: &self.line)
+            SimulationEvent.appendSignalLine(record, number: number, to: &self.pending)
             try self.finishLine()
         }
 
         mutating func event(number: Int, _ event: SimulationEvent) throws {
             if case .signal(let record) = event { return try self.signal(number: number, record) }
-            self.line.removeAll(keepingCapacity: true)
-            self.line.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
+            self.pending.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
             try self.finishLine()
             guard self.keepsDecisionLines else { return }
             switch event {
@@ -159,10 +160,17 @@ public enum ScenarioRunner {
         }
 
         private mutating func finishLine() throws {
-            self.line.append(UInt8(ascii: "\n"))
-            self.hasher.update(self.line)
-            try self.writer?.write(self.line)
+            self.pending.append(UInt8(ascii: "\n"))
             self.eventCount += 1
+            if self.pending.count >= Self.blockSize { try self.flush() }
+        }
+
+        /// Hashes and writes the pending lines.
+        mutating func flush() throws {
+            guard !self.pending.isEmpty else { return }
+            self.hasher.update(self.pending)
+            try self.writer?.write(self.pending)
+            self.pending.removeAll(keepingCapacity: true)
         }
     }
 

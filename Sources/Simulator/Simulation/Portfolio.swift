@@ -38,6 +38,9 @@ public struct Portfolio: Sendable, Hashable {
     /// Kept as marks and fills change it, so equity (asked for at every signal) adds values instead of
     /// multiplying each position again.
     private var values: [Decimal?] = []
+    /// Σ `values` in units, exactly, and how many are nil: the market value without a pass over the positions.
+    private var valueUnits: Int128 = 0
+    private var valuesOutOfRange = 0
     /// Realized PnL before costs, and the costs paid.
     public private(set) var realizedPnL: Decimal = .zero
     public private(set) var costs: Decimal = .zero
@@ -52,8 +55,16 @@ public struct Portfolio: Sendable, Hashable {
                 Position(
                     symbol: position.symbol, quantity: position.quantity, averagePrice: position.averagePrice,
                     mark: position.averagePrice))
-            self.values.append(Self.value(of: self.positions[self.positions.count - 1]))
+            self.values.append(nil)
+            self.setValue(at: self.values.count - 1, Self.value(of: self.positions[self.positions.count - 1]))
         }
+    }
+
+    /// Replaces the value at `index`, keeping the sum.
+    private mutating func setValue(at index: Int, _ value: Decimal?) {
+        if let old = self.values[index] { self.valueUnits -= Int128(old.units) } else { self.valuesOutOfRange -= 1 }
+        if let value { self.valueUnits += Int128(value.units) } else { self.valuesOutOfRange += 1 }
+        self.values[index] = value
     }
 
     private static func value(of position: Position) -> Decimal? {
@@ -66,11 +77,12 @@ public struct Portfolio: Sendable, Hashable {
 
     /// Quantity × mark over every position (negative for shorts).
     public func marketValue() throws(SimulationError) -> Decimal {
-        var total = Decimal.zero
-        for value in self.values {
-            total = try exact(total.adding(try exact(value, "a position value")), "the market value")
-        }
-        return total
+        if self.valuesOutOfRange > 0 { _ = try exact(nil, "a position value") }
+        return try exact(Self.decimal(self.valueUnits), "the market value")
+    }
+
+    private static func decimal(_ units: Int128) -> Decimal? {
+        units >= -Int128(Int64.max) && units <= Int128(Int64.max) ? Decimal(units: Int64(units)) : nil
     }
 
     public func equity() throws(SimulationError) -> Decimal {
@@ -92,7 +104,7 @@ public struct Portfolio: Sendable, Hashable {
     public mutating func mark(_ symbol: Symbol, at price: Decimal) {
         guard let index = self.index(of: symbol) else { return }
         self.positions[index].mark = price
-        self.values[index] = Self.value(of: self.positions[index])
+        self.setValue(at: index, Self.value(of: self.positions[index]))
     }
 
     /// Applies a fill of `quantity` (signed: + buys, − sells) at `price`, paying `cost`. Returns the realized PnL of
@@ -143,11 +155,12 @@ public struct Portfolio: Sendable, Hashable {
             }
         }
         if position.quantity.isZero {
+            self.setValue(at: index, .zero)
             self.positions.remove(at: index)
             self.values.remove(at: index)
         } else {
             self.positions[index] = position
-            self.values[index] = Self.value(of: position)
+            self.setValue(at: index, Self.value(of: position))
         }
         return realized
     }
