@@ -87,25 +87,37 @@ public struct PlanRunner: Sendable {
         }
         guard let symbol = self.symbols[symbolID] else { return }
         let clock = Self.clock(session, at: signal.eventTime)
-        let parityClock = self.needsParity ? Self.clock(torghutSession, at: signal.eventTime) : clock
-        // Each vector's price as a decimal, once per signal rather than once per strategy.
+        // Each vector's price as a decimal and each book kind's context, once per signal rather than once per book.
         let price = self.vector[.price].flatMap(Self.decimal)
-        let parityPrice = self.needsParity ? self.parityVector[.price].flatMap(Self.decimal) : nil
+        let nativeContext = SignalContext(
+            symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: clock,
+            sizing: SizingContext(price: price ?? .zero, equity: equity, stepShares: stepShares), slot: symbolID)
+        var parityContext = nativeContext
+        var parityPrice: Decimal? = nil
+        if self.needsParity {
+            parityPrice = self.parityVector[.price].flatMap(Self.decimal)
+            parityContext.session = torghutSession?.date
+            parityContext.clock = Self.clock(torghutSession, at: signal.eventTime)
+            parityContext.sizing.price = parityPrice ?? .zero
+        }
+        let nativePriced = price.map { $0 > .zero } ?? false
+        let parityPriced = parityPrice.map { $0 > .zero } ?? false
         if signal.timeframe != self.matchedTimeframe {
             self.matchedTimeframe = signal.timeframe
             self.timeframeMatches = self.books.map { $0.strategy.timeframe == signal.timeframe.rawValue }
         }
+        // Held locally: one reference each for the whole loop rather than per book.
+        let vector = self.vector
+        let parityVector = self.parityVector
         let bookCount = self.books.count
         for index in 0..<bookCount where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
             let parity = self.parity[index]
-            guard let price = parity ? parityPrice : price, price > .zero else { continue }
-            let context = SignalContext(
-                symbol: symbol, eventTime: signal.eventTime,
-                session: parity ? torghutSession?.date : session?.date, clock: parity ? parityClock : clock,
-                sizing: SizingContext(price: price, equity: equity, stepShares: stepShares), slot: symbolID)
+            guard parity ? parityPriced : nativePriced else { continue }
             let outcomeStart = results.allOutcomes.count
-            let decision = self.books[index].evaluate(
-                parity ? self.parityVector : self.vector, context, outcomes: &results.allOutcomes)
+            let decision =
+                parity
+                ? self.books[index].evaluate(parityVector, parityContext, outcomes: &results.allOutcomes)
+                : self.books[index].evaluate(vector, nativeContext, outcomes: &results.allOutcomes)
             if let decision {
                 results.append(book: index, decision: decision, outcomeStart: outcomeStart)
             } else {

@@ -76,28 +76,23 @@ public enum ScenarioRunner {
         _ run: ScenarioRun, plan: ExecutionPlan, outputDirectory: String? = nil, decisionLines: Bool = true
     ) throws -> ScenarioResult {
         var result = ScenarioResult(scenario: run.name)
-        var simulation = try Simulation(plan: plan, settings: run.settings)
+        let simulation = try Simulation(plan: plan, settings: run.settings)
         var writer: BufferedFileWriter?
         if let outputDirectory {
             try FileSystem.makeDirectories(outputDirectory).get()
             writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
         }
-        var output = EventOutput(writer: writer, keepsDecisionLines: decisionLines)
-        // Faults come first, so the window sees faulted event times.
-        var faults = SignalFaults(run.faults)
-        func deliver(_ signal: SignalRecord) throws {
-            if let window = run.window, !window.contains(signal.eventTime) { return }
-            try simulation.process(signal, into: &output)
-        }
-        try SignalSource.forEach(run.source, ta: run.ta) { signal in try faults.process(signal, emit: deliver) }
-        try faults.finish(emit: deliver)
-        try output.flush()
-        try output.writer?.close()
+        var loop = RunLoop(
+            simulation: simulation, output: EventOutput(writer: writer, keepsDecisionLines: decisionLines),
+            faults: SignalFaults(run.faults), window: run.window)
+        try SignalSource.forEach(run.source, ta: run.ta, into: &loop)
+        try loop.finish()
+        let output = loop.output
         result.eventCount = output.eventCount
         let hasher = output.hasher
         let decisions = output.decisions
         result.eventsHash = hasher.finalize()
-        result.metrics = try simulation.metrics()
+        result.metrics = try loop.simulation.metrics()
         result.metricsBytes = Array(try JSONWriter.pretty(result.metrics.json).utf8)
         result.metricsHash = ContentHash.of(bytes: result.metricsBytes)
         if let outputDirectory {
@@ -114,6 +109,38 @@ public enum ScenarioRunner {
             if let max = gate.max, value > max { result.failedGates.append("\(name) = \(value) > max \(max)") }
         }
         return result
+    }
+
+    /// A run's signal path: faults, then the window, then the simulation into the output. A consumer (not closures
+    /// capturing each part) so the per-signal path is statically dispatched and touches plain stored properties.
+    private struct RunLoop: SignalConsumer {
+        var simulation: Simulation
+        var output: EventOutput
+        /// Faults come first, so the window sees faulted event times.
+        var faults: SignalFaults
+        let window: Range<TimestampNanos>?
+
+        mutating func consume(_ signal: SignalRecord) throws {
+            guard !self.faults.isEmpty else { return try self.deliver(signal) }
+            // Moved out while it runs, so its output can reach `deliver` (which mutates `self`).
+            var faults = SignalFaults([])
+            swap(&faults, &self.faults)
+            defer { swap(&faults, &self.faults) }
+            try faults.process(signal) { try self.deliver($0) }
+        }
+
+        mutating func finish() throws {
+            var faults = SignalFaults([])
+            swap(&faults, &self.faults)
+            try faults.finish { try self.deliver($0) }
+            try self.output.flush()
+            try self.output.writer?.close()
+        }
+
+        private mutating func deliver(_ signal: SignalRecord) throws {
+            if let window = self.window, !window.contains(signal.eventTime) { return }
+            try self.simulation.process(signal, into: &self.output)
+        }
     }
 
     /// Writes, hashes and counts the events of a run and keeps each strategy's decision lines.
@@ -181,10 +208,30 @@ public enum ScenarioRunner {
     }
 }
 
+/// Receives the signals of a source, in stream order (see `SignalSource.forEach(_:ta:into:)`).
+public protocol SignalConsumer {
+    mutating func consume(_ signal: SignalRecord) throws
+}
+
 /// Signals of a scenario source in stream order.
 public enum SignalSource {
     public static func forEach(
         _ source: ScenarioRun.Source, ta: TechnicalAnalysisConfiguration, _ body: (SignalRecord) throws -> Void
+    ) throws {
+        try withoutActuallyEscaping(body) { body in
+            var consumer = ClosureConsumer(body: body)
+            try Self.forEach(source, ta: ta, into: &consumer)
+        }
+    }
+
+    private struct ClosureConsumer: SignalConsumer {
+        let body: (SignalRecord) throws -> Void
+        func consume(_ signal: SignalRecord) throws { try self.body(signal) }
+    }
+
+    /// `forEach(_:ta:_:)` into a consumer: statically dispatched, for the simulator's per-signal path.
+    public static func forEach<Consumer: SignalConsumer>(
+        _ source: ScenarioRun.Source, ta: TechnicalAnalysisConfiguration, into consumer: inout Consumer
     ) throws {
         switch source {
         case .generator(let settings):
@@ -193,20 +240,22 @@ public enum SignalSource {
             var signals: [TechnicalSignal] = []
             while let event = generator.next() {
                 pipeline.process(event, into: &signals)
-                for signal in signals { try body(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
+                for signal in signals {
+                    try consumer.consume(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source))
+                }
                 signals.removeAll(keepingCapacity: true)
             }
             pipeline.finish(into: &signals)
-            for signal in signals { try body(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
+            for signal in signals { try consumer.consume(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
         case .files(let paths):
-            try Self.files(paths, ta: ta, body)
+            try Self.files(paths, ta: ta, into: &consumer)
         }
     }
 
     /// Binary datasets are replayed as they are; `ta.signals` JSON lines are merged by event time; market data goes
     /// through the TA pipeline. The files of one source must all be of one kind.
-    static func files(
-        _ paths: [String], ta: TechnicalAnalysisConfiguration, _ body: (SignalRecord) throws -> Void
+    static func files<Consumer: SignalConsumer>(
+        _ paths: [String], ta: TechnicalAnalysisConfiguration, into consumer: inout Consumer
     ) throws {
         var datasets: [SignalDatasetReader] = []
         var kinds: Set<String> = []
@@ -234,24 +283,24 @@ public enum SignalSource {
             for var reader in datasets {
                 do {
                     while try reader.nextBlock(into: &records) {
-                        // Through the buffer, so each record is lent to `body` rather than copied out of the array.
-                        try records.withUnsafeBufferPointer { block in
-                            for index in block.indices { try body(block[index]) }
-                        }
+                        // An immutable view of the block, so each record is lent to the consumer rather than
+                        // copied (a record is large); released before the next block reuses the storage.
+                        let block = records
+                        for index in block.indices { try consumer.consume(block[index]) }
                     }
                 } catch let error as DatasetError {
                     throw SimulationError("\(error.location): \(error.message)")
                 }
             }
         case "ta.signals rows":
-            let report = try SignalFilesJob(inputs: paths).run { try body($0) }
+            let report = try SignalFilesJob(inputs: paths).run { try consumer.consume($0) }
             if report.errorCount > 0 {
                 throw SimulationError(
                     "the scenario's signal files have \(report.errorCount) errors; run `torghut dataset convert` on "
                         + "them to see them")
             }
         default:
-            let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { try body($0) }
+            let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { try consumer.consume($0) }
             if report.errorCount > 0 {
                 throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
             }

@@ -103,6 +103,16 @@ public struct Portfolio: Sendable, Hashable {
     /// Records the latest price of a held symbol.
     public mutating func mark(_ symbol: Symbol, at price: Decimal) {
         guard let index = self.index(of: symbol) else { return }
+        self.mark(at: index, price)
+    }
+
+    /// Whether `name` is held: its position's index (a signal's symbol is matched without validating it as a ticker).
+    public func index(ofName name: String) -> Int? {
+        self.positions.firstIndex { $0.symbol.rawValue == name }
+    }
+
+    /// Records the latest price of the position at `index` (from `index(ofName:)`).
+    public mutating func mark(at index: Int, _ price: Decimal) {
         self.positions[index].mark = price
         self.setValue(at: index, Self.value(of: self.positions[index]))
     }

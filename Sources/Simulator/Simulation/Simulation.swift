@@ -84,11 +84,11 @@ public struct Simulation: Sendable {
         afterSignal signal: SignalRecord, emit: (Int, SimulationEvent) throws -> Void
     ) throws {
         self.accumulator.metrics.signals += 1
-        // Only held positions are marked: with none (most of a run), the symbol is not even validated.
-        if !self.portfolio.positions.isEmpty, let symbol = Symbol(signal.symbol),
+        // Only held positions are marked, found by name (a symbol that is held is a valid one).
+        if let index = self.portfolio.index(ofName: signal.symbol),
             let close = signal.close.flatMap(PlanRunner.decimalValue), close > .zero
         {
-            self.portfolio.mark(symbol, at: close)
+            self.portfolio.mark(at: index, close)
         }
         let equity = try self.portfolio.equity()
         self.risk.observe(&self.riskState, time: signal.eventTime, equity: equity)
