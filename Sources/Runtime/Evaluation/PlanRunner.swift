@@ -27,6 +27,9 @@ public struct PlanRunner: Sendable {
     private var matchedTimeframe: Timeframe?
     /// Per book: the strategy id (for `SignalEvaluations`).
     private let strategyIDs: [Identifier]
+    /// One memo for every book's rule programs (books are evaluated one after another), sized to the largest.
+    private var memo = ProgramMemo()
+    private let memoSlots: Int
     /// Reused by the `[StrategyResult]` form of `process`.
     private var scratch = SignalEvaluations()
     /// The session of the last signal: signals arrive in time order, so the next one almost always falls in it and
@@ -45,6 +48,7 @@ public struct PlanRunner: Sendable {
         self.parityFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .torghutParity))
         self.parity = plan.strategies.map { $0.parity == "torghut" }
         self.strategyIDs = plan.strategies.map(\.id)
+        self.memoSlots = self.books.map(\.strategy.code.slotCount).max() ?? 0
         self.needsParity = zip(plan.strategies, self.parity).contains { $0.enabled && $1 }
         for name in sorted { self.intern(name) }
     }
@@ -106,22 +110,36 @@ public struct PlanRunner: Sendable {
             self.matchedTimeframe = signal.timeframe
             self.timeframeMatches = self.books.map { $0.strategy.timeframe == signal.timeframe.rawValue }
         }
-        // Held locally: one reference each for the whole loop rather than per book.
+        // Held locally: one reference each for the whole loop rather than per book; the memo moves out and back so
+        // it stays uniquely referenced.
         let vector = self.vector
         let parityVector = self.parityVector
-        let bookCount = self.books.count
-        for index in 0..<bookCount where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
-            let parity = self.parity[index]
-            guard parity ? parityPriced : nativePriced else { continue }
-            let outcomeStart = results.allOutcomes.count
-            let decision =
-                parity
-                ? self.books[index].evaluate(parityVector, parityContext, outcomes: &results.allOutcomes)
-                : self.books[index].evaluate(vector, nativeContext, outcomes: &results.allOutcomes)
-            if let decision {
-                results.append(book: index, decision: decision, outcomeStart: outcomeStart)
-            } else {
-                results.append(book: index, outcomeStart: outcomeStart)
+        var memo = ProgramMemo()
+        swap(&memo, &self.memo)
+        defer { swap(&memo, &self.memo) }
+        memo.withScratch(count: self.memoSlots) { scratch in
+            vector.withReader { reader in
+                parityVector.withReader { parityReader in
+                    let bookCount = self.books.count
+                    for index in 0..<bookCount
+                    where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
+                        let parity = self.parity[index]
+                        guard parity ? parityPriced : nativePriced else { continue }
+                        let outcomeStart = results.allOutcomes.count
+                        let decision =
+                            parity
+                            ? self.books[index].evaluate(
+                                parityVector, parityReader, parityContext, memo: &scratch,
+                                outcomes: &results.allOutcomes)
+                            : self.books[index].evaluate(
+                                vector, reader, nativeContext, memo: &scratch, outcomes: &results.allOutcomes)
+                        if let decision {
+                            results.append(book: index, decision: decision, outcomeStart: outcomeStart)
+                        } else {
+                            results.append(book: index, outcomeStart: outcomeStart)
+                        }
+                    }
+                }
             }
         }
     }

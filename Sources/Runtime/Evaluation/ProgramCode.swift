@@ -149,35 +149,30 @@ private struct Lowering {
 }
 
 extension ProgramCode {
-    /// Runs `body` with a frame over this code, `memo` (advanced to a fresh generation) and `features`.
+    /// A frame over this code for one evaluation: `memo.next()` starts a fresh generation of the scratch slots.
     @inline(__always)
-    func withFrame<R>(
-        memo: inout ProgramMemo, features: FeatureVector, context: EvaluationContext, _ body: (ProgramFrame) -> R
-    ) -> R {
-        let generation = memo.advance(count: self.slotCount)
-        return self.withFrame(memo: &memo, generation: generation, features: features, context: context, body)
+    func frame(memo: inout MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
+        precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
+        return ProgramFrame(
+            instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
+            entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits), slots: memo.base,
+            generation: memo.next(), features: features, context: context)
     }
 
-    /// `withFrame` continuing `generation` of `memo` (results memoised earlier in it stay valid).
+    /// `frame` continuing the current generation of `memo` (results memoised earlier in it stay valid).
     @inline(__always)
-    func withFrame<R>(
-        memo: inout ProgramMemo, generation: UInt32, features: FeatureVector, context: EvaluationContext,
-        _ body: (ProgramFrame) -> R
-    ) -> R {
-        memo.slots.withUnsafeMutableBufferPointer { slots in
-            features.withReader { reader in
-                body(
-                    ProgramFrame(
-                        instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
-                        entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits),
-                        slots: slots.baseAddress!, generation: generation, features: reader, context: context))
-            }
-        }
+    func frame(continuing memo: MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
+        precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
+        return ProgramFrame(
+            instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
+            entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits), slots: memo.base,
+            generation: memo.generation, features: features, context: context)
     }
 }
 
-/// Per-operation results of one evaluation, reusable across signals: a slot is valid only when its stamp equals the
-/// current generation, so starting the next signal is one increment, not a clear or an allocation.
+/// Per-operation results of evaluations, reusable across signals and programs: a slot is valid only when its stamp
+/// equals the current generation, so starting the next evaluation is one increment, not a clear or an allocation.
+/// One memo serves every book of a plan runner (books are evaluated one after another).
 struct ProgramMemo: Sendable {
     struct Slot: Sendable {
         /// `tag`: 0 a number in `value`, 1 missing, 2 optional-missing, 3 yes, 4 no, 5 unknown.
@@ -186,21 +181,46 @@ struct ProgramMemo: Sendable {
         var tag: UInt8 = 0
     }
 
-    fileprivate var slots: [Slot] = []
-    private(set) var generation: UInt32 = 0
+    private var slots: [Slot] = []
+    private var generation: UInt32 = 0
 
     init() {}
 
-    /// Invalidates every slot, makes room for `count` operations (allocates only when growing) and returns the new
-    /// generation.
-    mutating func advance(count: Int) -> UInt32 {
+    /// Runs `body` with raw access to at least `count` slots (allocating only when growing); the generation the
+    /// body reaches is kept for the next call.
+    @inline(__always)
+    mutating func withScratch<R>(count: Int, _ body: (inout MemoScratch) -> R) -> R {
         if self.slots.count < count {
             self.slots.append(contentsOf: repeatElement(Slot(), count: count - self.slots.count))
         }
+        let generation = self.generation
+        return self.slots.withUnsafeMutableBufferPointer { slots in
+            var scratch = MemoScratch(base: slots.baseAddress!, count: slots.count, generation: generation)
+            defer { self.generation = scratch.generation }
+            return body(&scratch)
+        }
+    }
+}
+
+/// Raw view of a `ProgramMemo`'s slots, valid inside `ProgramMemo.withScratch`.
+struct MemoScratch {
+    let base: UnsafeMutablePointer<ProgramMemo.Slot>
+    let count: Int
+    private(set) var generation: UInt32
+
+    init(base: UnsafeMutablePointer<ProgramMemo.Slot>, count: Int, generation: UInt32) {
+        self.base = base
+        self.count = count
+        self.generation = generation
+    }
+
+    /// Invalidates every slot: the next generation.
+    @inline(__always)
+    mutating func next() -> UInt32 {
         self.generation &+= 1
         if self.generation == 0 {
             // Wrapped after 2³² evaluations: stale stamps could look current again.
-            for index in self.slots.indices { self.slots[index].stamp = 0 }
+            for index in 0..<self.count { self.base[index].stamp = 0 }
             self.generation = 1
         }
         return self.generation

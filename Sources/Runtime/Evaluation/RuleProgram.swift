@@ -137,7 +137,6 @@ public struct EvaluationContext: Sendable {
 public struct ProgramEvaluation {
     private let code: ProgramCode
     private var memo = ProgramMemo()
-    private let generation: UInt32
     public let features: FeatureVector
     public let context: EvaluationContext
 
@@ -147,9 +146,10 @@ public struct ProgramEvaluation {
 
     init(code: ProgramCode, features: FeatureVector, context: EvaluationContext) {
         self.code = code
-        self.generation = self.memo.advance(count: code.slotCount)
         self.features = features
         self.context = context
+        // One generation for the evaluation's life: results stay memoised across calls.
+        _ = self.memo.withScratch(count: code.slotCount) { $0.next() }
     }
 
     public func truth(_ index: Int) -> Truth {
@@ -158,14 +158,17 @@ public struct ProgramEvaluation {
     }
 
     public mutating func truth(at index: Int) -> Truth {
-        self.code.withFrame(
-            memo: &self.memo, generation: self.generation, features: self.features, context: self.context
-        ) { $0.truth(at: index) }
+        self.withFrame { $0.truth(at: index) }
     }
 
     public mutating func number(at index: Int) -> NumberValue {
-        self.code.withFrame(
-            memo: &self.memo, generation: self.generation, features: self.features, context: self.context
-        ) { $0.number(at: index) }
+        self.withFrame { $0.number(at: index) }
+    }
+
+    private mutating func withFrame<R>(_ body: (ProgramFrame) -> R) -> R {
+        let (code, features, context) = (self.code, self.features, self.context)
+        return self.memo.withScratch(count: code.slotCount) { scratch in
+            features.withReader { body(code.frame(continuing: scratch, features: $0, context: context)) }
+        }
     }
 }

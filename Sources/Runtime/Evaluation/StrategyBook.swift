@@ -73,7 +73,7 @@ public struct StrategyBook: Sendable {
     /// The summed loss, in bps of entry, of this session's losing exits (exact).
     public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
-    /// Scratch memo for the program frames, reused by every evaluation of this book.
+    /// Scratch memo for the program frames of evaluations the caller does not lend one to.
     private var memo = ProgramMemo()
 
     public init(_ strategy: CompiledStrategy) {
@@ -129,19 +129,32 @@ public struct StrategyBook: Sendable {
     public mutating func evaluate(
         _ features: FeatureVector, _ signal: SignalContext, outcomes: inout [RuleOutcome]
     ) -> Decision? {
+        // The memo moves out of the book and back, so it stays uniquely referenced (no copy on write).
+        var memo = ProgramMemo()
+        swap(&memo, &self.memo)
+        defer { swap(&memo, &self.memo) }
+        let count = self.strategy.code.slotCount
+        return memo.withScratch(count: count) { scratch in
+            features.withReader { reader in
+                self.evaluate(features, reader, signal, memo: &scratch, outcomes: &outcomes)
+            }
+        }
+    }
+
+    /// `evaluate(_:_:outcomes:)` over a feature reader and memo scratch the caller holds for all its books (the plan
+    /// runner sets both up once per signal). `reader` reads `features`.
+    mutating func evaluate(
+        _ features: FeatureVector, _ reader: FeatureReader, _ signal: SignalContext, memo: inout MemoScratch,
+        outcomes: inout [RuleOutcome]
+    ) -> Decision? {
         self.rollSession(to: signal.session)
         // Read through the index, write back through it.
         let stateIndex = self.stateIndex(for: signal)
         var state = self.stateList[stateIndex]
-        // The memo moves out of the book and back, so it stays uniquely referenced (no copy on write); the code is
-        // held in a local so the frame does not borrow `self` while the rules mutate it.
-        var memo = self.takeMemo()
-        let code = self.strategy.code
-        defer {
-            self.stateList[stateIndex] = state
-            self.memo = memo
-        }
-        return code.withFrame(memo: &memo, features: features, context: signal.clock) { frame in
+        defer { self.stateList[stateIndex] = state }
+        let frame = self.strategy.code.frame(memo: &memo, features: reader, context: signal.clock)
+        // The code's buffers are owned by the strategy, which the book holds for the whole call.
+        return withExtendedLifetime(self.strategy.code) {
             self.decide(features, signal, frame, &state, &outcomes)
         }
     }
@@ -211,13 +224,6 @@ public struct StrategyBook: Sendable {
                 reasons: self.strategy.entries[index].reasons, signal)
         }
         return nil
-    }
-
-    /// Moves the reusable memo out of the book (the book keeps an empty one until the evaluation hands it back).
-    private mutating func takeMemo() -> ProgramMemo {
-        var memo = ProgramMemo()
-        swap(&memo, &self.memo)
-        return memo
     }
 
     /// Records an executed order. `reason` is the exit's first reason code (`stop_loss` counts as a stop-loss exit);
