@@ -234,6 +234,30 @@ struct CalendarCase<Value: Sendable>: Sendable, CustomTestStringConvertible {
         #expect(Timestamp.parse(text) == nanos)
     }
 
+    /// The formatter that keeps the last second's text writes what `format` writes, whether the second repeats (a
+    /// run's consecutive signals), moves on, goes back, or sits at the ends of the range.
+    @Test func cachedFormatterMatchesFormat() {
+        var formatter = Timestamp.Formatter()
+        var instants: [TimestampNanos] = [Int64.min, Int64.min + 1, -1_000_000_001, -1, 0, 1, Int64.max - 1, Int64.max]
+        let open = Timestamp.parse("2026-01-02T14:30:00Z")!
+        for step in Int64(0)..<3_000 {
+            // 15 signals per second with fractions, then a jump back and across midnight now and then.
+            instants.append(open + step / 15 * 1_000_000_000 + step % 15 * 66_000_000)
+            if step % 500 == 0 { instants.append(open - step * 86_400_000_000_000 - 7) }
+        }
+        var state: UInt64 = 0x5851_F42D_4C95_7F2D
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(Int64(bitPattern: state))
+        }
+        for nanos in instants {
+            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.maximumFormattedLength) {
+                String(decoding: $0[..<formatter.write(nanos, into: $0)], as: UTF8.self)
+            }
+            #expect(text == Timestamp.format(nanos), "\(nanos)")
+        }
+    }
+
     /// Format/parse round trip over instants spread from 1678 to 2261 (a fixed linear congruential sequence).
     @Test func formatParseRoundTripSpread() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

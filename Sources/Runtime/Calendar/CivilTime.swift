@@ -301,6 +301,57 @@ public enum Timestamp {
         }
     }
 
+    /// `writeFormatted` with the text up to the whole second kept from the last call: a run formats one instant per
+    /// signal, and consecutive signals mostly share their second, so usually only the fraction is written anew.
+    /// Same bytes as `format`.
+    public struct Formatter: Sendable {
+        /// The cached second (`nanos` floored to whole seconds), and its first 19 bytes `YYYY-MM-DDTHH:MM:SS`.
+        private var second = Int64.min
+        private var prefix: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        private static let prefixLength = 19
+
+        public init() {}
+
+        /// Writes `format(nanos)`'s bytes at the start of `buffer` (at least `maximumFormattedLength` long); returns
+        /// how many.
+        public mutating func write(_ nanos: TimestampNanos, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+            var fraction = nanos % Timestamp.nanosPerSecond
+            if fraction < 0 { fraction += Timestamp.nanosPerSecond }
+            let (second, overflow) = nanos.subtractingReportingOverflow(fraction)
+            if overflow { return FormatLayout(nanos).write(into: buffer) }
+            if second != self.second {
+                let length = FormatLayout(second).write(into: buffer)
+                guard length == Self.prefixLength + 1 else { return FormatLayout(nanos).write(into: buffer) }
+                self.second = second
+                withUnsafeMutableBytes(of: &self.prefix) { prefix in
+                    prefix.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<19]))
+                }
+            } else {
+                withUnsafeBytes(of: self.prefix) { prefix in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: prefix[0..<19]))
+                }
+            }
+            var index = Self.prefixLength
+            if fraction != 0 {
+                var digits = 9
+                while fraction % 10 == 0 {
+                    fraction /= 10
+                    digits -= 1
+                }
+                buffer[index] = UInt8(ascii: ".")
+                var position = index + digits
+                while position > index {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                    position -= 1
+                }
+                index += digits + 1
+            }
+            buffer[index] = UInt8(ascii: "Z")
+            return index + 1
+        }
+    }
+
     /// The fields of a formatted instant and its length.
     private struct FormatLayout {
         let date: CivilDate

@@ -154,6 +154,7 @@ public enum ScenarioRunner {
         /// and a write cost more per call than a signal line's bytes (the hash of the whole stream is the same).
         var pending: [UInt8] = []
         static let blockSize = 64 * 1024
+        var formatter = Timestamp.Formatter()
 
         init(writer: BufferedFileWriter?, keepsDecisionLines: Bool) {
             self.writer = writer
@@ -161,7 +162,7 @@ public enum ScenarioRunner {
         }
 
         mutating func signal(number: Int, _ record: SignalRecord) throws {
-            SimulationEvent.appendSignalLine(record, number: number, to: &self.pending)
+            SimulationEvent.appendSignalLine(record, number: number, to: &self.pending, formatter: &self.formatter)
             try self.finishLine()
         }
 

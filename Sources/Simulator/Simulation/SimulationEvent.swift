@@ -92,6 +92,14 @@ public enum SimulationEvent: Sendable, Hashable {
     /// building the object: signal events are most of a run's events). Keys in canonical order: close, kind, n, seq,
     /// symbol, timeframe, ts.
     public static func appendSignalLine(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
+        var formatter = Timestamp.Formatter()
+        Self.appendSignalLine(signal, number: number, to: &bytes, formatter: &formatter)
+    }
+
+    /// `appendSignalLine(_:number:to:)` with a formatter kept across a run's lines (see `Timestamp.Formatter`).
+    public static func appendSignalLine(
+        _ signal: SignalRecord, number: Int, to bytes: inout [UInt8], formatter: inout Timestamp.Formatter
+    ) {
         // Composed in a stack buffer and appended once; a line that does not fit or needs escapes takes the
         // general writer below (same bytes, a test compares them).
         let composed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer -> Bool in
@@ -111,7 +119,7 @@ public enum SimulationEvent: Sendable, Hashable {
             cursor.put(#","timeframe":"#)
             cursor.putPlainJSONString(signal.timeframe.rawValue)
             cursor.put(#","ts":""#)
-            cursor.put(maximum: Timestamp.maximumFormattedLength) { Timestamp.writeFormatted(signal.eventTime, into: $0) }
+            cursor.put(maximum: Timestamp.maximumFormattedLength) { formatter.write(signal.eventTime, into: $0) }
             cursor.put(#""}"#)
             guard cursor.fits else { return false }
             bytes.append(contentsOf: cursor.written)
