@@ -10,7 +10,8 @@ extension Array where Element == UInt8 {
 /// Writes bytes into a fixed buffer, for short lines of a known shape on a hot path: each `Array.append` checks
 /// uniqueness and capacity and costs far more than the bytes it copies, so a line is composed here and appended
 /// once. Every write reports whether it fit; once one does not, `fits` stays false and the caller takes its
-/// general path (nothing is ever truncated silently).
+/// general path (nothing is ever truncated silently). Numbers are written in place and need room for their longest
+/// form.
 public struct ByteCursor {
     public let buffer: UnsafeMutableBufferPointer<UInt8>
     public private(set) var count = 0
@@ -62,12 +63,9 @@ public struct ByteCursor {
         }
     }
 
-    /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20).
+    /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20), written in place.
     public mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { scratch in
-            let count = writeDigits(value, minimumWidth: minimumWidth, into: scratch)
-            self.put(bytes: UnsafeBufferPointer(rebasing: scratch[..<count]))
-        }
+        self.put(maximum: max(20, minimumWidth)) { writeDigits(value, minimumWidth: minimumWidth, into: $0) }
     }
 
     public mutating func putInteger(_ value: Int64) {
@@ -75,13 +73,13 @@ public struct ByteCursor {
         self.putDigits(value.magnitude)
     }
 
-    /// `JSONWriter.appendDecimal`: the quoted canonical text.
+    /// `JSONWriter.appendDecimal`: the quoted canonical text, written in place.
     public mutating func putDecimal(_ decimal: Decimal) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Decimal.maximumCanonicalLength) { scratch in
-            let count = decimal.writeCanonical(into: scratch)
-            self.put("\"")
-            self.put(bytes: UnsafeBufferPointer(rebasing: scratch[..<count]))
-            self.put("\"")
+        self.put(maximum: Decimal.maximumCanonicalLength + 2) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            let count = decimal.writeCanonical(into: UnsafeMutableBufferPointer(rebasing: buffer[1...]))
+            buffer[count + 1] = UInt8(ascii: "\"")
+            return count + 2
         }
     }
 
