@@ -68,4 +68,53 @@ import Testing
         // The stream exercises decisions, not only failed gates.
         #expect(fired > 0)
     }
+
+    /// A flat book outside every entry window skips evaluation: all eleven families, flat and holding, in and out of
+    /// their windows and outside any session, give the same outcomes and decisions either way.
+    @Test func skippingClosedWindowsChangesNothing() throws {
+        var fast = Self.strategies.map(StrategyBook.init)
+        var full = Self.strategies.map { strategy -> StrategyBook in
+            var book = StrategyBook(strategy)
+            book.skipsClosedWindows = false
+            return book
+        }
+        let symbols = ["AAPL", "MSFT"].map { Symbol($0)! }
+        var random = SplitMix64(seed: 11)
+        var skipped = 0
+        for step in 0..<3_000 {
+            let vector = Self.vector(&random)
+            let symbol = symbols[step % 2]
+            // A position now and then, so held books (which never skip) are compared too.
+            if step % 97 == 0 {
+                let held = SymbolState(
+                    quantity: step % 194 == 0 ? Decimal(5) : .zero, averageEntryPrice: Decimal(100),
+                    entryTime: FamilyFixture.open)
+                for index in fast.indices {
+                    fast[index].setState(held, for: symbol)
+                    full[index].setState(held, for: symbol)
+                }
+            }
+            let minute: Double? = step % 50 == 49 ? nil : Double(step % 400) + (step % 3 == 0 ? 0 : 0.5)
+            let context = SignalContext(
+                symbol: symbol, eventTime: FamilyFixture.open + Int64(step) * 60_000_000_000,
+                session: FamilyFixture.day,
+                clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minute.map { 390 - $0 }),
+                sizing: SizingContext(price: Decimal(100), equity: Decimal(100_000)), slot: step % 2)
+            for index in fast.indices {
+                let code = Self.strategies[index].code
+                if code.entriesAllWindowed, fast[index].state(of: symbol).held == nil, code.entriesClosed(at: minute) {
+                    skipped += 1
+                }
+                var fastOutcomes: [RuleOutcome] = []
+                var fullOutcomes: [RuleOutcome] = []
+                let fastDecision = fast[index].evaluate(vector, context, outcomes: &fastOutcomes)
+                let fullDecision = full[index].evaluate(vector, context, outcomes: &fullOutcomes)
+                #expect(fastOutcomes == fullOutcomes, "step \(step) book \(index)")
+                #expect(fastDecision == fullDecision, "step \(step) book \(index)")
+                #expect(fast[index].state(of: symbol) == full[index].state(of: symbol))
+            }
+        }
+        // Both paths were exercised.
+        #expect(skipped > 1_000)
+    }
 }

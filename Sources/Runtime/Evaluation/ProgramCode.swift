@@ -44,6 +44,8 @@ final class ProgramCode: @unchecked Sendable {
     let lists: UnsafeMutableBufferPointer<Int32>
     let entries: UnsafeMutableBufferPointer<RuleGate>
     let exits: UnsafeMutableBufferPointer<RuleGate>
+    /// Every entry rule has a minute window: a flat book outside all of them can only record `outside_window`.
+    let entriesAllWindowed: Bool
 
     init(_ program: RuleProgram, entries: [CompiledRule] = [], exits: [CompiledRule] = []) {
         var lowering = Lowering()
@@ -56,6 +58,16 @@ final class ProgramCode: @unchecked Sendable {
         self.lists = Self.copy(lowering.lists)
         self.entries = Self.copy(entryGates)
         self.exits = Self.copy(exitGates)
+        self.entriesAllWindowed = !entryGates.isEmpty && entryGates.allSatisfy(\.hasWindow)
+    }
+
+    /// Whether `minute` (minutes after the open; nil outside a session) lies outside every entry's window. Meaningful
+    /// when `entriesAllWindowed`.
+    @inline(__always)
+    func entriesClosed(at minute: Double?) -> Bool {
+        guard let minute else { return true }
+        for gate in self.entries where minute >= gate.windowStart && minute < gate.windowEnd { return false }
+        return true
     }
 
     deinit {

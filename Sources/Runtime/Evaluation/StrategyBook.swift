@@ -73,6 +73,9 @@ public struct StrategyBook: Sendable {
     /// The summed loss, in bps of entry, of this session's losing exits (exact).
     public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
+    /// Whether a flat book outside every entry window records the outcomes without evaluating (off only in the test
+    /// that compares both paths).
+    var skipsClosedWindows = true
     /// Scratch memo for the program frames of evaluations the caller does not lend one to.
     private var memo = ProgramMemo()
 
@@ -150,11 +153,22 @@ public struct StrategyBook: Sendable {
         self.rollSession(to: signal.session)
         // Read through the index, write back through it.
         let stateIndex = self.stateIndex(for: signal)
+        // Flat, with every entry windowed and the minute outside all the windows: the full evaluation could only
+        // record each entry as outside its window (most books, most of the day).
+        let code = self.strategy.code
+        if self.skipsClosedWindows, code.entriesAllWindowed, self.stateList[stateIndex].held == nil,
+            code.entriesClosed(at: signal.clock.minutesAfterOpen)
+        {
+            for gate in code.entries {
+                outcomes.append(RuleOutcome(intent: .entry, direction: gate.direction, result: .outsideWindow))
+            }
+            return nil
+        }
         var state = self.stateList[stateIndex]
         defer { self.stateList[stateIndex] = state }
-        let frame = self.strategy.code.frame(memo: &memo, features: reader, context: signal.clock)
+        let frame = code.frame(memo: &memo, features: reader, context: signal.clock)
         // The code's buffers are owned by the strategy, which the book holds for the whole call.
-        return withExtendedLifetime(self.strategy.code) {
+        return withExtendedLifetime(code) {
             self.decide(features, signal, frame, &state, &outcomes)
         }
     }
