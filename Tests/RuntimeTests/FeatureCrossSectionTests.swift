@@ -134,7 +134,7 @@ private typealias F = FeatureFixtures
     }
 
     /// Three symbols, a deterministic stream with quotes, gaps and NaNs.
-    private static func stream(_ order: [Int]) -> [(symbol: Int, signal: SignalRecord, session: TradingSession?)] {
+    static func stream(_ order: [Int]) -> [(symbol: Int, signal: SignalRecord, session: TradingSession?)] {
         let names = ["AMD", "NVDA", "INTC"]
         var result: [(symbol: Int, signal: SignalRecord, session: TradingSession?)] = []
         for (dayIndex, session) in [F.day1, F.day2].enumerated() {

@@ -44,9 +44,17 @@ public struct PlanRunner: Sendable {
         var names = Set(plan.universes.flatMap(\.symbols).map(\.rawValue))
         names.formUnion(plan.strategies.flatMap(\.symbols).map(\.rawValue))
         let sorted = names.sorted { $0.utf8Precedes($1) }
-        self.nativeFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .close))
-        self.parityFeatures = FeatureExtractor(symbols: sorted, configuration: .init(priceSource: .torghutParity))
         self.parity = plan.strategies.map { $0.parity == "torghut" }
+        // Each extractor computes what its enabled strategies read (disabled strategies are never evaluated).
+        let books = self.books
+        func demand(parity: Bool) -> FeatureDemand {
+            let readers = zip(books, plan.strategies).filter { $1.enabled && ($1.parity == "torghut") == parity }
+            return FeatureDemand(reading: readers.flatMap { $0.0.strategy.featuresRead })
+        }
+        self.nativeFeatures = FeatureExtractor(
+            symbols: sorted, configuration: .init(priceSource: .close, demand: demand(parity: false)))
+        self.parityFeatures = FeatureExtractor(
+            symbols: sorted, configuration: .init(priceSource: .torghutParity, demand: demand(parity: true)))
         self.strategyIDs = plan.strategies.map(\.id)
         self.memoSlots = self.books.map(\.strategy.code.slotCount).max() ?? 0
         self.needsParity = zip(plan.strategies, self.parity).contains { $0.enabled && $1 }

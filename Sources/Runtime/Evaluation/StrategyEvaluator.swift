@@ -79,6 +79,22 @@ public struct CompiledStrategy: Sendable {
     }
 }
 
+extension CompiledStrategy {
+    /// Every feature the strategy can read: those its rule programs name, and the spread and volatility its overlay
+    /// thresholds add.
+    public var featuresRead: [FeatureID] {
+        var features: [FeatureID] = [.spreadBps, .volRealizedW60s]
+        for operation in self.program.operations {
+            switch operation {
+            case .feature(let slot, _), .present(let slot):
+                if let feature = FeatureID(slot: slot) { features.append(feature) }
+            default: break
+            }
+        }
+        return features
+    }
+}
+
 /// The strategy's current holding in a symbol (positions are isolated per strategy).
 public struct StrategyPosition: Sendable, Hashable {
     /// Signed share quantity: positive long, negative short.

@@ -140,7 +140,10 @@ struct CrossSectionRanker: Sendable {
 
     /// Updates the symbol's values from `vector` (its session features) and writes the cross-section features.
     /// Returns false (writing nothing) for a signal of an older session than the current one.
-    mutating func update(symbol: Int, sessionOpen: TimestampNanos, vector: inout FeatureVectorWriter) -> Bool {
+    /// `inputs` (bit `i` for `Self.inputs[i]`) are the inputs kept and written; the others stay missing.
+    mutating func update(
+        symbol: Int, sessionOpen: TimestampNanos, inputs: UInt16 = .max, vector: inout FeatureVectorWriter
+    ) -> Bool {
         if self.sessionOpen != sessionOpen {
             if let current = self.sessionOpen, sessionOpen < current { return false }
             self.startSession(sessionOpen)
@@ -152,7 +155,7 @@ struct CrossSectionRanker: Sendable {
             sortedOrders: &self.sortedOrders, positions: &self.positions, idOfOrder: self.idOfOrder,
             counts: &self.counts, positiveCounts: &self.positiveCounts
         ) { storage in
-            for input in 0..<Self.inputs.count {
+            for input in 0..<Self.inputs.count where inputs & (1 << input) != 0 {
                 let spec = Self.inputs[input]
                 let cell = input * capacity + symbol
                 let base = input * capacity

@@ -32,11 +32,17 @@ public struct FeatureExtractor: Sendable {
         public var openingRangeMinutes: Int
         /// Number of signals in the per-symbol recent window (default 30).
         public var recentWindowSignals: Int
+        /// The features to compute exactly (default: all); others may be left missing.
+        public var demand: FeatureDemand
 
-        public init(priceSource: PriceSource = .close, openingRangeMinutes: Int = 30, recentWindowSignals: Int = 30) {
+        public init(
+            priceSource: PriceSource = .close, openingRangeMinutes: Int = 30, recentWindowSignals: Int = 30,
+            demand: FeatureDemand = .all
+        ) {
             self.priceSource = priceSource
             self.openingRangeMinutes = openingRangeMinutes
             self.recentWindowSignals = recentWindowSignals
+            self.demand = demand
         }
     }
 
@@ -47,6 +53,10 @@ public struct FeatureExtractor: Sendable {
     public private(set) var invalidInputCount: Int
     private var sessionContext: SessionContextTracker
     private var crossSection: CrossSectionRanker
+    /// From `configuration.demand`, checked per signal.
+    private let needsSessionContext: Bool
+    private let recentSeries: UInt16
+    private let crossSectionInputs: UInt16
 
     /// - Parameter symbols: the universe; a symbol's id is its index. Names must be distinct.
     public init(symbols: [String], configuration: Configuration = Configuration()) {
@@ -57,6 +67,9 @@ public struct FeatureExtractor: Sendable {
             symbolCount: symbols.count, openingRangeMinutes: configuration.openingRangeMinutes,
             recentWindowSignals: configuration.recentWindowSignals)
         self.crossSection = CrossSectionRanker(symbolNames: symbols)
+        self.needsSessionContext = configuration.demand.needsSessionContext
+        self.recentSeries = configuration.demand.recentSeries
+        self.crossSectionInputs = configuration.demand.crossSectionInputs
     }
 
     public var symbolCount: Int { self.symbolNames.count }
@@ -127,11 +140,14 @@ public struct FeatureExtractor: Sendable {
             writer.set(.priceVsVwapSessionBps, basisPoints(price, over: writer[.vwapSession]))
             writer.set(.priceVsVwapW5mBps, basisPoints(price, over: writer[.vwapW5m]))
 
-            if let session,
+            if let session, self.needsSessionContext,
                 self.sessionContext.update(
-                    symbol: symbol, eventTime: signal.eventTime, session: session, mid: mid, vector: &writer)
+                    symbol: symbol, eventTime: signal.eventTime, session: session, mid: mid,
+                    recentSeries: self.recentSeries, vector: &writer),
+                self.crossSectionInputs != 0
             {
-                _ = self.crossSection.update(symbol: symbol, sessionOpen: session.open, vector: &writer)
+                _ = self.crossSection.update(
+                    symbol: symbol, sessionOpen: session.open, inputs: self.crossSectionInputs, vector: &writer)
             }
         }
         self.invalidInputCount += vector.invalidInputCount

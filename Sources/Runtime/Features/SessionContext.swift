@@ -161,7 +161,7 @@ struct RecentWindowStore: Sendable {
 
     /// `record(symbol:series:value:)` for every series in `RecentSeries` order, then
     /// `advance(symbol:)`, with one uniqueness check per storage array instead of one per element write.
-    mutating func recordSignal(symbol: Int, _ values: RecentSignalValues) {
+    mutating func recordSignal(symbol: Int, _ values: RecentSignalValues, keeping series: UInt16 = .max) {
         let capacity = self.capacity
         let full = self.filled[symbol] == capacity
         let cursor = self.cursors[symbol]
@@ -171,10 +171,11 @@ struct RecentWindowStore: Sendable {
             maxima: &self.maxima
         ) { storage in
             let first = symbol * RecentSeries.count
-            @inline(__always) func put(_ series: RecentSeries, _ value: Double?) {
+            @inline(__always) func put(_ kind: RecentSeries, _ value: Double?) {
+                guard series & (1 << kind.rawValue) != 0 else { return }
                 storage.record(
-                    index: first + series.rawValue, slotOffset: cursor, capacity: capacity, full: full,
-                    tracksMaximum: series.tracksMaximum, value)
+                    index: first + kind.rawValue, slotOffset: cursor, capacity: capacity, full: full,
+                    tracksMaximum: kind.tracksMaximum, value)
             }
             put(.spreadBps, values.spreadBps)
             put(.imbalancePressure, values.imbalancePressure)
@@ -185,8 +186,8 @@ struct RecentWindowStore: Sendable {
             put(.aboveOpeningWindowClose, values.aboveOpeningWindowClose)
             put(.aboveVwapW5m, values.aboveVwapW5m)
             if wraps {
-                for series in 0..<RecentSeries.count {
-                    storage.resum(index: first + series, capacity: capacity)
+                for kind in 0..<RecentSeries.count where series & (1 << kind) != 0 {
+                    storage.resum(index: first + kind, capacity: capacity)
                 }
             }
         }
@@ -376,8 +377,10 @@ struct SessionContextTracker: Sendable {
 
     /// Updates the symbol's state with this signal and writes the session features. Returns false (writing nothing)
     /// when the signal is outside the session or belongs to an older session than the symbol's current one.
+    /// `recentSeries` (bits by `RecentSeries.rawValue`) are the series kept and written; the others stay missing.
     mutating func update(
-        symbol: Int, eventTime: TimestampNanos, session: TradingSession, mid: Double?, vector: inout FeatureVectorWriter
+        symbol: Int, eventTime: TimestampNanos, session: TradingSession, mid: Double?, recentSeries: UInt16 = .max,
+        vector: inout FeatureVectorWriter
     ) -> Bool {
         guard eventTime >= session.open, eventTime <= session.close else { return false }
         let openingRangeNanos = self.openingRangeNanos
@@ -385,7 +388,7 @@ struct SessionContextTracker: Sendable {
         return Self.withState(states: &self.states, symbol: symbol) { state in
             Self.update(
                 state: &state, recent: &self.recent, openingRangeNanos: openingRangeNanos, symbol: symbol,
-                eventTime: eventTime, session: session, mid: mid, vector: &vector)
+                eventTime: eventTime, session: session, mid: mid, recentSeries: recentSeries, vector: &vector)
         }
     }
 
@@ -399,7 +402,8 @@ struct SessionContextTracker: Sendable {
     @inline(__always)
     private static func update(
         state: inout SymbolSessionState, recent: inout RecentWindowStore, openingRangeNanos: Int64, symbol: Int,
-        eventTime: TimestampNanos, session: TradingSession, mid: Double?, vector: inout FeatureVectorWriter
+        eventTime: TimestampNanos, session: TradingSession, mid: Double?, recentSeries: UInt16,
+        vector: inout FeatureVectorWriter
     ) -> Bool {
         if state.sessionOpen != session.open {
             if let current = state.sessionOpen, session.open < current { return false }
@@ -459,19 +463,37 @@ struct SessionContextTracker: Sendable {
                 quoteInvalid: mid == nil ? 1 : 0, quoteJumpBps: jump, micropriceBiasBps: vector[.micropriceBiasBps],
                 aboveOpeningRangeHigh: Self.above(price, state.openingRangeHigh),
                 aboveOpeningWindowClose: Self.above(price, state.openingWindowClose),
-                aboveVwapW5m: Self.above(price, vector[.vwapW5m])))
+                aboveVwapW5m: Self.above(price, vector[.vwapW5m])),
+            keeping: recentSeries)
 
-        vector.set(.recentSpreadBpsAvg, recent.mean(symbol: symbol, series: .spreadBps))
-        vector.set(.recentSpreadBpsMax, recent.maximum(symbol: symbol, series: .spreadBps))
-        vector.set(.recentImbalancePressureAvg, recent.mean(symbol: symbol, series: .imbalancePressure))
-        vector.set(.recentQuoteInvalidRatio, recent.mean(symbol: symbol, series: .quoteInvalid))
-        vector.set(.recentQuoteJumpBpsAvg, recent.mean(symbol: symbol, series: .quoteJumpBps))
-        vector.set(.recentQuoteJumpBpsMax, recent.maximum(symbol: symbol, series: .quoteJumpBps))
-        vector.set(.recentMicropriceBiasBpsAvg, recent.mean(symbol: symbol, series: .micropriceBiasBps))
-        vector.set(.recentAboveOpeningRangeHighRatio, recent.mean(symbol: symbol, series: .aboveOpeningRangeHigh))
-        vector.set(
-            .recentAboveOpeningWindowCloseRatio, recent.mean(symbol: symbol, series: .aboveOpeningWindowClose))
-        vector.set(.recentAboveVwapW5mRatio, recent.mean(symbol: symbol, series: .aboveVwapW5m))
+        @inline(__always) func keeps(_ series: RecentSeries) -> Bool { recentSeries & (1 << series.rawValue) != 0 }
+        if keeps(.spreadBps) {
+            vector.set(.recentSpreadBpsAvg, recent.mean(symbol: symbol, series: .spreadBps))
+            vector.set(.recentSpreadBpsMax, recent.maximum(symbol: symbol, series: .spreadBps))
+        }
+        if keeps(.imbalancePressure) {
+            vector.set(.recentImbalancePressureAvg, recent.mean(symbol: symbol, series: .imbalancePressure))
+        }
+        if keeps(.quoteInvalid) {
+            vector.set(.recentQuoteInvalidRatio, recent.mean(symbol: symbol, series: .quoteInvalid))
+        }
+        if keeps(.quoteJumpBps) {
+            vector.set(.recentQuoteJumpBpsAvg, recent.mean(symbol: symbol, series: .quoteJumpBps))
+            vector.set(.recentQuoteJumpBpsMax, recent.maximum(symbol: symbol, series: .quoteJumpBps))
+        }
+        if keeps(.micropriceBiasBps) {
+            vector.set(.recentMicropriceBiasBpsAvg, recent.mean(symbol: symbol, series: .micropriceBiasBps))
+        }
+        if keeps(.aboveOpeningRangeHigh) {
+            vector.set(.recentAboveOpeningRangeHighRatio, recent.mean(symbol: symbol, series: .aboveOpeningRangeHigh))
+        }
+        if keeps(.aboveOpeningWindowClose) {
+            vector.set(
+                .recentAboveOpeningWindowCloseRatio, recent.mean(symbol: symbol, series: .aboveOpeningWindowClose))
+        }
+        if keeps(.aboveVwapW5m) {
+            vector.set(.recentAboveVwapW5mRatio, recent.mean(symbol: symbol, series: .aboveVwapW5m))
+        }
 
         return true
     }
