@@ -1,9 +1,10 @@
 // A long simulation for memory and end-to-end speed (issue 6: 100 M events in ≤ 256 MB; ≥ 5 M events/s).
 //
-//   swift run -c release SimulationSoak ROWS [DATASET_PATH] [--all-families]
+//   swift run -c release SimulationSoak ROWS [DATASET_PATH] [--all-families | --only STRATEGY_ID]
 //
 // `--all-families` enables every strategy of the bundled plan (one per family, 11) instead of the two the specs
-// enable: the issue's benchmark asks for the rate "with all families".
+// enable: the issue's benchmark asks for the rate "with all families". `--only ID` enables that one strategy alone
+// (what a plan that reads few features costs).
 // 1. Writes a binary signal dataset of ROWS signals: seeded trend days for 15 symbols through the TA pipeline,
 //    session after session (skipped when DATASET_PATH already exists).
 // 2. Replays it through the bundled plan with ScenarioRunner (events hashed, not written), printing the maximum
@@ -28,8 +29,14 @@ func seconds(_ clock: ContinuousClock.Instant) -> Double {
     return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
-let allFamilies = CommandLine.arguments.contains("--all-families")
-let arguments = CommandLine.arguments.filter { $0 != "--all-families" }
+var arguments = CommandLine.arguments
+let allFamilies = arguments.contains("--all-families")
+arguments.removeAll { $0 == "--all-families" }
+var only: String?
+if let flag = arguments.firstIndex(of: "--only"), flag + 1 < arguments.count {
+    only = arguments[flag + 1]
+    arguments.removeSubrange(flag...(flag + 1))
+}
 let rows = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let path = arguments.count > 2 ? arguments[2] : "/tmp/torghut-soak-\(rows).tgds"
 let symbols = ["AAPL", "AMAT", "AMD", "AVGO", "GOOG", "INTC", "META", "MSFT", "MU", "NVDA", "PLTR", "QQQ", "SHOP", "SPY", "TSLA"]
@@ -65,6 +72,12 @@ let (tree, output) = SpecTreeLoader().loadAndCompile(paths: ["../specs"], featur
 guard !tree.hasErrors, var plan = output?.plan else { fatalError("run from Benchmarks/: \(tree.diagnostics)") }
 if allFamilies {
     for index in plan.strategies.indices { plan.strategies[index].enabled = true }
+}
+if let only {
+    guard plan.strategies.contains(where: { $0.id.rawValue == only }) else {
+        fatalError("no strategy \(only): \(plan.strategies.map(\.id.rawValue))")
+    }
+    for index in plan.strategies.indices { plan.strategies[index].enabled = plan.strategies[index].id.rawValue == only }
 }
 print("strategies enabled: \(plan.strategies.filter(\.enabled).count) of \(plan.strategies.count)")
 print("before the run: max RSS \(maxResidentMB()) MB")
