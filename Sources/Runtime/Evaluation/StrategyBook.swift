@@ -165,7 +165,8 @@ public struct StrategyBook: Sendable {
             return nil
         }
         var state = self.stateList[stateIndex]
-        defer { self.stateList[stateIndex] = state }
+        // `decide` changes the state only while a position is held (its best price).
+        defer { if state.held != nil { self.stateList[stateIndex] = state } }
         let frame = code.frame(memo: &memo, features: reader, context: signal.clock)
         // The code's buffers are owned by the strategy, which the book holds for the whole call.
         return withExtendedLifetime(code) {
