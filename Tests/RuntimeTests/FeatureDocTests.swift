@@ -30,6 +30,8 @@ import Glibc
         per symbol and New York session (opening range = first 30 minutes, recent window = last 30 signals); \
         `cross_section` percentile ranks and ratios over the symbols seen this session, ties broken by symbol name.
 
+        A plan computes only what its enabled strategies read: the rolling windows and cross-sectional inputs behind         features no enabled strategy names are not kept, so a plan that reads a few signal features skips the session         context and cross-section entirely. Enabling a strategy brings in what it reads; values never depend on what         else the plan reads.
+
         \(FeatureCatalog.markdownTable())
         """
     }
