@@ -446,28 +446,17 @@ struct ProgramFrame {
                 return v == .missing || l == .missing || h == .missing ? .unknown : .yes
             }
             return a <= x && x <= b ? .yes : .no
-        case .all:
+        case .all, .any:
+            // Kleene: `all` is decided by the first `no`, `any` by the first `yes`; else unknown if an operand was.
+            let decisive: Truth = instruction.kind == .all ? .no : .yes
             let items = self.lists + Int(instruction.a)
             var sawUnknown = false
             for position in 0..<Int(instruction.b) {
-                switch self.truth(at: Int(items[position])) {
-                case .no: return .no
-                case .unknown: sawUnknown = true
-                case .yes: break
-                }
+                let truth = self.truth(at: Int(items[position]))
+                if truth == decisive { return decisive }
+                if truth == .unknown { sawUnknown = true }
             }
-            return sawUnknown ? .unknown : .yes
-        case .any:
-            let items = self.lists + Int(instruction.a)
-            var sawUnknown = false
-            for position in 0..<Int(instruction.b) {
-                switch self.truth(at: Int(items[position])) {
-                case .yes: return .yes
-                case .unknown: sawUnknown = true
-                case .no: break
-                }
-            }
-            return sawUnknown ? .unknown : .no
+            return sawUnknown ? .unknown : (decisive == .no ? .yes : .no)
         case .not:
             switch self.truth(at: Int(instruction.a)) {
             case .yes: return .no
