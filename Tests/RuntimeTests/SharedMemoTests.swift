@@ -101,7 +101,7 @@ import Testing
                 clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: minute.map { 390 - $0 }),
                 sizing: SizingContext(price: Decimal(100), equity: Decimal(100_000)), slot: step % 2)
             for index in fast.indices {
-                let code = Self.strategies[index].code
+                let code = Self.strategies[index].code.view
                 if code.entriesAllWindowed, fast[index].state(of: symbol).held == nil, code.entriesClosed(at: minute) {
                     skipped += 1
                 }

@@ -44,7 +44,6 @@ final class ProgramCode: @unchecked Sendable {
     let lists: UnsafeMutableBufferPointer<Int32>
     let entries: UnsafeMutableBufferPointer<RuleGate>
     let exits: UnsafeMutableBufferPointer<RuleGate>
-    /// Every entry rule has a minute window: a flat book outside all of them can only record `outside_window`.
     let entriesAllWindowed: Bool
 
     init(_ program: RuleProgram, entries: [CompiledRule] = [], exits: [CompiledRule] = []) {
@@ -59,15 +58,6 @@ final class ProgramCode: @unchecked Sendable {
         self.entries = Self.copy(entryGates)
         self.exits = Self.copy(exitGates)
         self.entriesAllWindowed = !entryGates.isEmpty && entryGates.allSatisfy(\.hasWindow)
-    }
-
-    /// Whether `minute` (minutes after the open; nil outside a session) lies outside every entry's window. Meaningful
-    /// when `entriesAllWindowed`.
-    @inline(__always)
-    func entriesClosed(at minute: Double?) -> Bool {
-        guard let minute else { return true }
-        for gate in self.entries where minute >= gate.windowStart && minute < gate.windowEnd { return false }
-        return true
     }
 
     deinit {
@@ -85,6 +75,52 @@ final class ProgramCode: @unchecked Sendable {
 
     /// The number of memo slots an evaluation needs.
     var slotCount: Int { self.instructions.count }
+
+    /// The code as plain pointers, for a holder that keeps the code alive itself (a book holds its strategy, which
+    /// holds the code): reading it, unlike the object, retains nothing.
+    var view: View {
+        View(
+            instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
+            entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits),
+            slotCount: self.slotCount, entriesAllWindowed: self.entriesAllWindowed)
+    }
+
+    struct View: @unchecked Sendable {
+        let instructions: UnsafePointer<Instruction>
+        let lists: UnsafePointer<Int32>
+        let entries: UnsafeBufferPointer<RuleGate>
+        let exits: UnsafeBufferPointer<RuleGate>
+        let slotCount: Int
+        /// Every entry rule has a minute window: a flat book outside all of them can only record `outside_window`.
+        let entriesAllWindowed: Bool
+
+        /// Whether `minute` (minutes after the open; nil outside a session) lies outside every entry's window.
+        /// Meaningful when `entriesAllWindowed`.
+        @inline(__always)
+        func entriesClosed(at minute: Double?) -> Bool {
+            guard let minute else { return true }
+            for gate in self.entries where minute >= gate.windowStart && minute < gate.windowEnd { return false }
+            return true
+        }
+
+        /// A frame over this code for one evaluation: `memo.next()` starts a fresh generation of the scratch slots.
+        @inline(__always)
+        func frame(memo: inout MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
+            precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
+            return ProgramFrame(
+                instructions: self.instructions, lists: self.lists, entries: self.entries, exits: self.exits,
+                slots: memo.base, generation: memo.next(), features: features, context: context)
+        }
+
+        /// `frame` continuing the current generation of `memo` (results memoised earlier in it stay valid).
+        @inline(__always)
+        func frame(continuing memo: MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
+            precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
+            return ProgramFrame(
+                instructions: self.instructions, lists: self.lists, entries: self.entries, exits: self.exits,
+                slots: memo.base, generation: memo.generation, features: features, context: context)
+        }
+    }
 }
 
 /// Builds the operand lists while lowering operations and rules.
@@ -158,28 +194,6 @@ private struct Lowering {
         }
     }
 
-}
-
-extension ProgramCode {
-    /// A frame over this code for one evaluation: `memo.next()` starts a fresh generation of the scratch slots.
-    @inline(__always)
-    func frame(memo: inout MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
-        precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
-        return ProgramFrame(
-            instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
-            entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits), slots: memo.base,
-            generation: memo.next(), features: features, context: context)
-    }
-
-    /// `frame` continuing the current generation of `memo` (results memoised earlier in it stay valid).
-    @inline(__always)
-    func frame(continuing memo: MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
-        precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
-        return ProgramFrame(
-            instructions: self.instructions.baseAddress!, lists: self.lists.baseAddress!,
-            entries: UnsafeBufferPointer(self.entries), exits: UnsafeBufferPointer(self.exits), slots: memo.base,
-            generation: memo.generation, features: features, context: context)
-    }
 }
 
 /// Per-operation results of evaluations, reusable across signals and programs: a slot is valid only when its stamp

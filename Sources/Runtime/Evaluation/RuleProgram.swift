@@ -168,7 +168,8 @@ public struct ProgramEvaluation {
     private mutating func withFrame<R>(_ body: (ProgramFrame) -> R) -> R {
         let (code, features, context) = (self.code, self.features, self.context)
         return self.memo.withScratch(count: code.slotCount) { scratch in
-            features.withReader { body(code.frame(continuing: scratch, features: $0, context: context)) }
+            // `code` (held by this evaluation) keeps the view's buffers alive.
+            features.withReader { body(code.view.frame(continuing: scratch, features: $0, context: context)) }
         }
     }
 }

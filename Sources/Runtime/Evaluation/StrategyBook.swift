@@ -73,6 +73,8 @@ public struct StrategyBook: Sendable {
     /// The summed loss, in bps of entry, of this session's losing exits (exact).
     public private(set) var negativeExitBPSThisSession = Decimal.zero
     private var openPositions = 0
+    /// `strategy.code` as plain pointers: `strategy` keeps the buffers alive for the book's life.
+    private let code: ProgramCode.View
     /// Whether a flat book outside every entry window records the outcomes without evaluating (off only in the test
     /// that compares both paths).
     var skipsClosedWindows = true
@@ -81,6 +83,7 @@ public struct StrategyBook: Sendable {
 
     public init(_ strategy: CompiledStrategy) {
         self.strategy = strategy
+        self.code = strategy.code.view
     }
 
     /// Every symbol's state (a copy; for inspection, not the per-signal path).
@@ -136,7 +139,7 @@ public struct StrategyBook: Sendable {
         var memo = ProgramMemo()
         swap(&memo, &self.memo)
         defer { swap(&memo, &self.memo) }
-        let count = self.strategy.code.slotCount
+        let count = self.code.slotCount
         return memo.withScratch(count: count) { scratch in
             features.withReader { reader in
                 self.evaluate(features, reader, signal, memo: &scratch, outcomes: &outcomes)
@@ -155,7 +158,7 @@ public struct StrategyBook: Sendable {
         let stateIndex = self.stateIndex(for: signal)
         // Flat, with every entry windowed and the minute outside all the windows: the full evaluation could only
         // record each entry as outside its window (most books, most of the day).
-        let code = self.strategy.code
+        let code = self.code
         if self.skipsClosedWindows, code.entriesAllWindowed, self.stateList[stateIndex].held == nil,
             code.entriesClosed(at: signal.clock.minutesAfterOpen)
         {
@@ -168,10 +171,7 @@ public struct StrategyBook: Sendable {
         // `decide` changes the state only while a position is held (its best price).
         defer { if state.held != nil { self.stateList[stateIndex] = state } }
         let frame = code.frame(memo: &memo, features: reader, context: signal.clock)
-        // The code's buffers are owned by the strategy, which the book holds for the whole call.
-        return withExtendedLifetime(code) {
-            self.decide(features, signal, frame, &state, &outcomes)
-        }
+        return self.decide(features, signal, frame, &state, &outcomes)
     }
 
     /// The body of `evaluate`: overlays and signal exits for a held position, then entries.
