@@ -120,7 +120,7 @@ public enum ScenarioRunner {
         var faults: SignalFaults
         let window: Range<TimestampNanos>?
 
-        mutating func consume(_ signal: SignalRecord) throws {
+        mutating func consume(_ signal: inout SignalRecord) throws {
             guard !self.faults.isEmpty else { return try self.deliver(signal) }
             // Moved out while it runs, so its output can reach `deliver` (which mutates `self`).
             var faults = SignalFaults([])
@@ -211,7 +211,9 @@ public enum ScenarioRunner {
 
 /// Receives the signals of a source, in stream order (see `SignalSource.forEach(_:ta:into:)`).
 public protocol SignalConsumer {
-    mutating func consume(_ signal: SignalRecord) throws
+    /// `signal` is lent in place (`inout`, so it is passed by address rather than copied: a record is 600 bytes with
+    /// a dozen references); the source does not read it again, so the consumer may change it.
+    mutating func consume(_ signal: inout SignalRecord) throws
 }
 
 /// Signals of a scenario source in stream order.
@@ -227,7 +229,7 @@ public enum SignalSource {
 
     private struct ClosureConsumer: SignalConsumer {
         let body: (SignalRecord) throws -> Void
-        func consume(_ signal: SignalRecord) throws { try self.body(signal) }
+        func consume(_ signal: inout SignalRecord) throws { try self.body(signal) }
     }
 
     /// `forEach(_:ta:_:)` into a consumer: statically dispatched, for the simulator's per-signal path.
@@ -242,12 +244,16 @@ public enum SignalSource {
             while let event = generator.next() {
                 pipeline.process(event, into: &signals)
                 for signal in signals {
-                    try consumer.consume(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source))
+                    var record = SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)
+                    try consumer.consume(&record)
                 }
                 signals.removeAll(keepingCapacity: true)
             }
             pipeline.finish(into: &signals)
-            for signal in signals { try consumer.consume(SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)) }
+            for signal in signals {
+                var record = SignalRecord(signal, symbols: pipeline.symbols, source: ta.source)
+                try consumer.consume(&record)
+            }
         case .files(let paths):
             try Self.files(paths, ta: ta, into: &consumer)
         }
@@ -284,24 +290,28 @@ public enum SignalSource {
             for var reader in datasets {
                 do {
                     while try reader.nextBlock(into: &records) {
-                        // An immutable view of the block, so each record is lent to the consumer rather than
-                        // copied (a record is large); released before the next block reuses the storage.
-                        let block = records
-                        for index in block.indices { try consumer.consume(block[index]) }
+                        // Each record is lent in place (the next block overwrites them all).
+                        for index in records.indices { try consumer.consume(&records[index]) }
                     }
                 } catch let error as DatasetError {
                     throw SimulationError("\(error.location): \(error.message)")
                 }
             }
         case "ta.signals rows":
-            let report = try SignalFilesJob(inputs: paths).run { try consumer.consume($0) }
+            let report = try SignalFilesJob(inputs: paths).run { record in
+                var record = record
+                try consumer.consume(&record)
+            }
             if report.errorCount > 0 {
                 throw SimulationError(
                     "the scenario's signal files have \(report.errorCount) errors; run `torghut dataset convert` on "
                         + "them to see them")
             }
         default:
-            let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { try consumer.consume($0) }
+            let report = try TechnicalAnalysisJob(inputs: paths, configuration: ta).run { record in
+                var record = record
+                try consumer.consume(&record)
+            }
             if report.errorCount > 0 {
                 throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
             }
