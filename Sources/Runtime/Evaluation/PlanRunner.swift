@@ -125,26 +125,32 @@ public struct PlanRunner: Sendable {
         var memo = ProgramMemo()
         swap(&memo, &self.memo)
         defer { swap(&memo, &self.memo) }
+        // The books too, so the loop reaches them through one uniqueness check rather than one per book.
+        var books: [StrategyBook] = []
+        swap(&books, &self.books)
+        defer { swap(&books, &self.books) }
         memo.withScratch(count: self.memoSlots) { scratch in
             vector.withReader { reader in
                 parityVector.withReader { parityReader in
-                    let bookCount = self.books.count
-                    for index in 0..<bookCount
-                    where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
-                        let parity = self.parity[index]
-                        guard parity ? parityPriced : nativePriced else { continue }
-                        let outcomeStart = results.allOutcomes.count
-                        let decision =
-                            parity
-                            ? self.books[index].evaluate(
-                                parityVector, parityReader, parityContext, memo: &scratch,
-                                outcomes: &results.allOutcomes)
-                            : self.books[index].evaluate(
-                                vector, reader, nativeContext, memo: &scratch, outcomes: &results.allOutcomes)
-                        if let decision {
-                            results.append(book: index, decision: decision, outcomeStart: outcomeStart)
-                        } else {
-                            results.append(book: index, outcomeStart: outcomeStart)
+                    books.withUnsafeMutableBufferPointer { books in
+                        let bookCount = books.count
+                        for index in 0..<bookCount
+                        where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
+                            let parity = self.parity[index]
+                            guard parity ? parityPriced : nativePriced else { continue }
+                            let outcomeStart = results.allOutcomes.count
+                            let decision =
+                                parity
+                                ? books[index].evaluate(
+                                    parityVector, parityReader, parityContext, memo: &scratch,
+                                    outcomes: &results.allOutcomes)
+                                : books[index].evaluate(
+                                    vector, reader, nativeContext, memo: &scratch, outcomes: &results.allOutcomes)
+                            if let decision {
+                                results.append(book: index, decision: decision, outcomeStart: outcomeStart)
+                            } else {
+                                results.append(book: index, outcomeStart: outcomeStart)
+                            }
                         }
                     }
                 }
