@@ -44,8 +44,9 @@ public struct ByteCursor {
 
     /// A JSON string that needs no escape (no `"`, `\\` or C0 control); anything else leaves `fits` false.
     public mutating func putPlainJSONString(_ string: String) {
-        var contiguous = string
-        contiguous.withUTF8 { utf8 in
+        // Read in place (no copy of the string to make it contiguous); a string without contiguous UTF-8 (bridged)
+        // takes the general path.
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             guard self.room(utf8.count + 2) else { return }
             let start = self.buffer.baseAddress! + self.count
             start[0] = UInt8(ascii: "\"")
@@ -61,6 +62,7 @@ public struct ByteCursor {
             start[utf8.count + 1] = UInt8(ascii: "\"")
             self.count += utf8.count + 2
         }
+        if written == nil { self.fits = false }
     }
 
     /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20), written in place.
