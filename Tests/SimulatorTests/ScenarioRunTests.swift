@@ -57,7 +57,11 @@ import Testing
         try FileSystem.write(jsonLines, signals.flatMap { SignalJSONEncoder.encode($0) + [UInt8(ascii: "\n")] }).get()
         let dataset = FileSystem.join(directory, "signals.tgds")
         try FileSystem.write(dataset, try SignalDatasetWriter.encode(signals, rowsPerBlock: 100)).get()
-        defer { [jsonLines, dataset].forEach(FileSystem.remove) }
+        // The same signals in two files, replayed one after the other (each file opened only for its turn).
+        let halves = [FileSystem.join(directory, "first.tgds"), FileSystem.join(directory, "second.tgds")]
+        try FileSystem.write(halves[0], try SignalDatasetWriter.encode(Array(signals[..<700]), rowsPerBlock: 100)).get()
+        try FileSystem.write(halves[1], try SignalDatasetWriter.encode(Array(signals[700...]), rowsPerBlock: 64)).get()
+        defer { ([jsonLines, dataset] + halves).forEach(FileSystem.remove) }
 
         let plan = try Self.plan()
         func run(_ paths: [String]) throws -> ScenarioResult {
@@ -69,6 +73,7 @@ import Testing
         #expect(fromRaw.metrics.signals == 1577 && fromRaw.metrics.decisions > 0)
         #expect(try run([jsonLines]).eventsHash == fromRaw.eventsHash)
         #expect(try run([dataset]).eventsHash == fromRaw.eventsHash)
+        #expect(try run(halves).eventsHash == fromRaw.eventsHash)
         #expect(throws: SimulationError.self) { try run([dataset, raw[0]]) }
     }
 

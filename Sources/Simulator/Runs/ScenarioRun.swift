@@ -264,11 +264,12 @@ public enum SignalSource {
     static func files<Consumer: SignalConsumer>(
         _ paths: [String], ta: TechnicalAnalysisConfiguration, into consumer: inout Consumer
     ) throws {
-        var datasets: [SignalDatasetReader] = []
         var kinds: Set<String> = []
         for path in paths {
             do {
-                datasets.append(try SignalDatasetReader(path: path))
+                // Opened to check the file (a bad trailer fails before the run starts), then closed: a reader holds
+                // a block's buffers, and a run over many files needs one at a time.
+                _ = try SignalDatasetReader(path: path)
                 kinds.insert("binary dataset")
             } catch where error.kind == .badMagic {
                 switch DatasetInputKind.detect(path: path) {
@@ -287,8 +288,9 @@ public enum SignalSource {
         switch kinds.first {
         case "binary dataset":
             var records: [SignalRecord] = []
-            for var reader in datasets {
+            for path in paths {
                 do {
+                    var reader = try SignalDatasetReader(path: path)
                     while try reader.nextBlock(into: &records) {
                         // Each record is lent in place (the next block overwrites them all).
                         for index in records.indices { try consumer.consume(&records[index]) }
