@@ -120,6 +120,20 @@ import Testing
         #expect(portfolio.position(nvda) == nil && portfolio.closedLegs == 2 && portfolio.winningLegs == 2)
     }
 
+    /// Equity is kept as a running sum of position values: a value that leaves the exact range (here a starting
+    /// position marked far up) is an error, not a silently smaller sum, and the sum recovers when it comes back.
+    @Test func positionValueOutOfRangeIsAnError() throws {
+        let aapl = Symbol("AAPL")!
+        let msft = Symbol("MSFT")!
+        var portfolio = Portfolio(
+            cash: Decimal(1_000), positions: [(aapl, Decimal(1_000_000), Decimal(100)), (msft, Decimal(10), Decimal(50))])
+        #expect(try portfolio.equity() == Decimal(100_000_000 + 500 + 1_000))
+        portfolio.mark(aapl, at: Decimal(100_000))  // 1e11, past the ±9.2e9 of exact decimals
+        #expect(throws: SimulationError.self) { try portfolio.equity() }
+        portfolio.mark(aapl, at: Decimal(101))
+        #expect(try portfolio.equity() == Decimal(101_000_000 + 500 + 1_000))
+    }
+
     @Test func limitPricesAndCosts() throws {
         let model = TorghutExecutionModel()
         func decision(_ action: Decision.Action, price: String) -> Decision {

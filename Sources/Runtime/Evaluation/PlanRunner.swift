@@ -46,10 +46,10 @@ public struct PlanRunner: Sendable {
         let sorted = names.sorted { $0.utf8Precedes($1) }
         self.parity = plan.strategies.map { $0.parity == "torghut" }
         // Each extractor computes what its enabled strategies read (disabled strategies are never evaluated).
-        let books = self.books
-        func demand(parity: Bool) -> FeatureDemand {
-            let readers = zip(books, plan.strategies).filter { $1.enabled && ($1.parity == "torghut") == parity }
-            return FeatureDemand(reading: readers.flatMap { $0.0.strategy.featuresRead })
+        let (books, parity) = (self.books, self.parity)
+        func demand(parity wanted: Bool) -> FeatureDemand {
+            let readers = books.indices.filter { books[$0].strategy.enabled && parity[$0] == wanted }
+            return FeatureDemand(reading: readers.flatMap { books[$0].strategy.featuresRead })
         }
         self.nativeFeatures = FeatureExtractor(
             symbols: sorted, configuration: .init(priceSource: .close, demand: demand(parity: false)))

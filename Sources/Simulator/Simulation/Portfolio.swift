@@ -55,12 +55,12 @@ public struct Portfolio: Sendable, Hashable {
                 Position(
                     symbol: position.symbol, quantity: position.quantity, averagePrice: position.averagePrice,
                     mark: position.averagePrice))
-            self.values.append(nil)
+            self.values.append(.zero)
             self.setValue(at: self.values.count - 1, Self.value(of: self.positions[self.positions.count - 1]))
         }
     }
 
-    /// Replaces the value at `index`, keeping the sum.
+    /// Replaces the value at `index`, keeping the sum (a slot enters as `.zero`, adding nothing).
     private mutating func setValue(at index: Int, _ value: Decimal?) {
         if let old = self.values[index] { self.valueUnits -= Int128(old.units) } else { self.valuesOutOfRange -= 1 }
         if let value { self.valueUnits += Int128(value.units) } else { self.valuesOutOfRange += 1 }
@@ -107,6 +107,7 @@ public struct Portfolio: Sendable, Hashable {
     }
 
     /// Whether `name` is held: its position's index (a signal's symbol is matched without validating it as a ticker).
+    /// Few positions: a linear scan beats hashing, and keeps the order deterministic.
     public func index(ofName name: String) -> Int? {
         self.positions.firstIndex { $0.symbol.rawValue == name }
     }
@@ -175,8 +176,5 @@ public struct Portfolio: Sendable, Hashable {
         return realized
     }
 
-    private func index(of symbol: Symbol) -> Int? {
-        // Few positions: a linear scan beats hashing, and keeps the order deterministic.
-        self.positions.firstIndex { $0.symbol == symbol }
-    }
+    private func index(of symbol: Symbol) -> Int? { self.index(ofName: symbol.rawValue) }
 }
