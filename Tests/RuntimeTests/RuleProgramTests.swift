@@ -28,13 +28,18 @@ import Testing
         ("rsi14 == 50", .yes), ("rsi14 != 50", .no), ("rsi14 < 50.000001", .yes), ("rsi14 > 49.999999", .yes),
         ("rsi14 in [50, 60]", .yes), ("rsi14 in [40, 50]", .yes), ("rsi14 in [50.000001, 60]", .no),
         ("rsi14 in [60, 40]", .no),
+        // The constant on the left (lowered with the operator mirrored), and a feature with a feature.
+        ("50 > rsi14", .no), ("50 >= rsi14", .yes), ("50 < rsi14", .no), ("50 <= rsi14", .yes), ("50 == rsi14", .yes),
+        ("50 != rsi14", .no), ("49.999999 < rsi14", .yes), ("50.000001 > rsi14", .yes), ("macd < rsi14", .yes),
+        ("rsi14 <= macd", .no),
     ])
     func comparisonsAtTheBoundary(_ text: String, _ expected: Truth) throws {
         #expect(try self.truth(text) == expected, "\(text)")
     }
 
     @Test(arguments: [
-        ("ema12 > 1", Truth.unknown), ("ema12? > 1", .yes), ("ema12? in [1, 2]", .yes), ("ema12 + 1 > 0", .unknown),
+        ("ema12 > 1", Truth.unknown), ("ema12? > 1", .yes), ("1 < ema12", .unknown), ("1 < ema12?", .yes),
+        ("ema12? > macd", .yes), ("rsi14 > ema12", .unknown), ("ema12? in [1, 2]", .yes), ("ema12 + 1 > 0", .unknown),
         ("ema12? + 1 > 0", .yes), ("ema12 > 1 and rsi14 > 60", .no), ("ema12 > 1 and rsi14 > 40", .unknown),
         ("ema12 > 1 or rsi14 > 40", .yes), ("ema12 > 1 or rsi14 > 60", .unknown), ("not (ema12 > 1)", .unknown),
         ("present(ema12)", .no), ("missing(ema12)", .yes), ("present(rsi14)", .yes),

@@ -16,8 +16,12 @@ final class ProgramCode: @unchecked Sendable {
         }
 
         var kind: Kind
-        /// `feature`: a missing value is optional-missing (comparisons with it pass).
+        /// `feature`: a missing value is optional-missing (comparisons with it pass). A comparison of a feature with
+        /// a constant: the feature's flag.
         var optional = false
+        /// A comparison of a feature (slot in `c`) with a constant (in `constant`), the feature on the left: read in
+        /// place, without evaluating the operands (most conditions have this shape).
+        var featureWithConstant = false
         /// Operand indices; for `all`, `any`, `minimum` and `maximum`, `a` is the start of the list in `lists` and
         /// `b` its length; for `feature` and `present`, `a` is the slot.
         var a: Int32 = 0
@@ -48,7 +52,7 @@ final class ProgramCode: @unchecked Sendable {
 
     init(_ program: RuleProgram, entries: [CompiledRule] = [], exits: [CompiledRule] = []) {
         var lowering = Lowering()
-        var instructions = program.operations.map { lowering.lower($0) }
+        var instructions = program.operations.map { lowering.lower($0, in: program.operations) }
         instructions.append(Instruction(kind: .boolean))
         let entryGates = entries.map { lowering.gate($0) }
         let exitGates = exits.map { lowering.gate($0) }
@@ -143,7 +147,39 @@ private struct Lowering {
             conditionStart: start, conditionCount: count)
     }
 
-    mutating func lower(_ operation: RuleProgram.Operation) -> Instruction {
+    mutating func lower(_ operation: RuleProgram.Operation, in operations: [RuleProgram.Operation]) -> Instruction {
+        var instruction = self.lower(operation)
+        guard case .comparison(_, let left, let right) = operation else { return instruction }
+        switch (operations[left], operations[right]) {
+        case (.feature(let slot, let optional), .constant(let value)):
+            instruction.featureWithConstant = true
+            instruction.c = Int32(slot)
+            instruction.optional = optional
+            instruction.constant = value
+        case (.constant(let value), .feature(let slot, let optional)):
+            // `c < f` is `f > c`: the mirrored operator puts the feature on the left.
+            instruction.kind = Self.mirrored(instruction.kind)
+            instruction.featureWithConstant = true
+            instruction.c = Int32(slot)
+            instruction.optional = optional
+            instruction.constant = value
+        default:
+            break
+        }
+        return instruction
+    }
+
+    private static func mirrored(_ kind: Instruction.Kind) -> Instruction.Kind {
+        switch kind {
+        case .less: .greater
+        case .lessOrEqual: .greaterOrEqual
+        case .greater: .less
+        case .greaterOrEqual: .lessOrEqual
+        default: kind
+        }
+    }
+
+    private mutating func lower(_ operation: RuleProgram.Operation) -> Instruction {
         func binary(_ kind: Instruction.Kind, _ a: Int, _ b: Int) -> Instruction {
             Instruction(kind: kind, a: Int32(a), b: Int32(b))
         }
@@ -431,27 +467,38 @@ struct ProgramFrame {
         }
     }
 
+    @inline(__always)
+    private static func compare(_ kind: Instruction.Kind, _ a: Double, _ b: Double) -> Truth {
+        let result: Bool
+        switch kind {
+        case .less: result = a < b
+        case .lessOrEqual: result = a <= b
+        case .greater: result = a > b
+        case .greaterOrEqual: result = a >= b
+        case .equal: result = a == b
+        default: result = a != b
+        }
+        return result ? .yes : .no
+    }
+
     private func computeTruth(_ instruction: Instruction) -> Truth {
         switch instruction.kind {
         case .boolean: return instruction.constant != 0 ? .yes : .no
         case .present: return self.features.isPresent(slot: Int(instruction.a)) ? .yes : .no
         case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual:
+            if instruction.featureWithConstant {
+                // The constant is always a value: only the feature can be missing.
+                let slot = Int(instruction.c)
+                guard self.features.isPresent(slot: slot) else { return instruction.optional ? .yes : .unknown }
+                return Self.compare(instruction.kind, self.features.values[slot], instruction.constant)
+            }
             let l = self.number(at: Int(instruction.a))
             let r = self.number(at: Int(instruction.b))
             // A required operand that is missing wins over an optional one: `x? > y` with y missing is unknown.
             guard case .value(let a) = l, case .value(let b) = r else {
                 return l == .missing || r == .missing ? .unknown : .yes
             }
-            let result: Bool
-            switch instruction.kind {
-            case .less: result = a < b
-            case .lessOrEqual: result = a <= b
-            case .greater: result = a > b
-            case .greaterOrEqual: result = a >= b
-            case .equal: result = a == b
-            default: result = a != b
-            }
-            return result ? .yes : .no
+            return Self.compare(instruction.kind, a, b)
         case .between:
             let v = self.number(at: Int(instruction.a))
             let l = self.number(at: Int(instruction.b))
