@@ -326,11 +326,19 @@ struct ProgramFrame {
     let context: EvaluationContext
 
     func truth(at index: Int) -> Truth {
+        let instruction = self.instructions[index]
+        // A feature compared with a constant is cheaper to read again than to memoise, like a leaf (the constant is
+        // always a value: only the feature can be missing).
+        if instruction.featureWithConstant {
+            let slot = Int(instruction.c)
+            guard self.features.isPresent(slot: slot) else { return instruction.optional ? .yes : .unknown }
+            return Self.compare(instruction.kind, self.features.values[slot], instruction.constant)
+        }
         let slot = self.slots + index
         if slot.pointee.stamp == self.generation, slot.pointee.tag >= 3 {
             return slot.pointee.tag == 3 ? .yes : (slot.pointee.tag == 4 ? .no : .unknown)
         }
-        let value = self.computeTruth(self.instructions[index])
+        let value = self.computeTruth(instruction)
         slot.pointee.tag = value == .yes ? 3 : (value == .no ? 4 : 5)
         slot.pointee.stamp = self.generation
         return value
@@ -486,12 +494,7 @@ struct ProgramFrame {
         case .boolean: return instruction.constant != 0 ? .yes : .no
         case .present: return self.features.isPresent(slot: Int(instruction.a)) ? .yes : .no
         case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual:
-            if instruction.featureWithConstant {
-                // The constant is always a value: only the feature can be missing.
-                let slot = Int(instruction.c)
-                guard self.features.isPresent(slot: slot) else { return instruction.optional ? .yes : .unknown }
-                return Self.compare(instruction.kind, self.features.values[slot], instruction.constant)
-            }
+            // (A feature compared with a constant is answered in `truth(at:)`.)
             let l = self.number(at: Int(instruction.a))
             let r = self.number(at: Int(instruction.b))
             // A required operand that is missing wins over an optional one: `x? > y` with y missing is unknown.
