@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: [
         ("ema12 > 1", Truth.unknown), ("ema12? > 1", .yes), ("1 < ema12", .unknown), ("1 < ema12?", .yes),
-        ("ema12? > macd", .yes), ("rsi14 > ema12", .unknown), ("ema12? in [1, 2]", .yes), ("ema12 + 1 > 0", .unknown),
+        ("ema12? > macd", .yes), ("rsi14 > ema12", .unknown), ("ema12? in [1, 2]", .yes), ("ema12 in [1, 2]", .unknown), ("ema12 + 1 > 0", .unknown),
         ("ema12? + 1 > 0", .yes), ("ema12 > 1 and rsi14 > 60", .no), ("ema12 > 1 and rsi14 > 40", .unknown),
         ("ema12 > 1 or rsi14 > 40", .yes), ("ema12 > 1 or rsi14 > 60", .unknown), ("not (ema12 > 1)", .unknown),
         ("present(ema12)", .no), ("missing(ema12)", .yes), ("present(rsi14)", .yes),

@@ -19,8 +19,9 @@ final class ProgramCode: @unchecked Sendable {
         /// `feature`: a missing value is optional-missing (comparisons with it pass). A comparison of a feature with
         /// a constant: the feature's flag.
         var optional = false
-        /// A comparison of a feature (slot in `c`) with a constant (in `constant`), the feature on the left: read in
-        /// place, without evaluating the operands (most conditions have this shape).
+        /// A comparison of a feature (slot in `c`) with a constant (in `constant`), the feature on the left, or a
+        /// feature between two constants (`constant` and `high`): read in place, without evaluating the operands
+        /// (most conditions have one of these shapes).
         var featureWithConstant = false
         /// Operand indices; for `all`, `any`, `minimum` and `maximum`, `a` is the start of the list in `lists` and
         /// `b` its length; for `feature` and `present`, `a` is the slot.
@@ -30,6 +31,8 @@ final class ProgramCode: @unchecked Sendable {
         var d: Int32 = 0
         /// `constant` (and `boolean`: 1 for true).
         var constant = 0.0
+        /// A fused `between`'s upper bound.
+        var high = 0.0
     }
 
     /// An entry or exit rule's gates: its minute window and its conditions (indices in `lists`).
@@ -149,6 +152,17 @@ private struct Lowering {
 
     mutating func lower(_ operation: RuleProgram.Operation, in operations: [RuleProgram.Operation]) -> Instruction {
         var instruction = self.lower(operation)
+        if case .between(let value, let low, let high) = operation,
+            case .feature(let slot, let optional) = operations[value], case .constant(let lowValue) = operations[low],
+            case .constant(let highValue) = operations[high]
+        {
+            instruction.featureWithConstant = true
+            instruction.c = Int32(slot)
+            instruction.optional = optional
+            instruction.constant = lowValue
+            instruction.high = highValue
+            return instruction
+        }
         guard case .comparison(_, let left, let right) = operation else { return instruction }
         switch (operations[left], operations[right]) {
         case (.feature(let slot, let optional), .constant(let value)):
@@ -332,7 +346,11 @@ struct ProgramFrame {
         if instruction.featureWithConstant {
             let slot = Int(instruction.c)
             guard self.features.isPresent(slot: slot) else { return instruction.optional ? .yes : .unknown }
-            return Self.compare(instruction.kind, self.features.values[slot], instruction.constant)
+            let value = self.features.values[slot]
+            if instruction.kind == .between {
+                return instruction.constant <= value && value <= instruction.high ? .yes : .no
+            }
+            return Self.compare(instruction.kind, value, instruction.constant)
         }
         let slot = self.slots + index
         if slot.pointee.stamp == self.generation, slot.pointee.tag >= 3 {
