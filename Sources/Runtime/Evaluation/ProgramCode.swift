@@ -46,7 +46,8 @@ final class ProgramCode: @unchecked Sendable {
         var conditionCount: Int32
     }
 
-    /// Each buffer ends with a sentinel (never empty, so base addresses always exist).
+    /// Each buffer is allocated with room for at least one element, so base addresses always exist; `instructions`
+    /// ends with a sentinel so every memo has at least one slot.
     let instructions: UnsafeMutableBufferPointer<Instruction>
     let lists: UnsafeMutableBufferPointer<Int32>
     let entries: UnsafeMutableBufferPointer<RuleGate>
@@ -59,7 +60,6 @@ final class ProgramCode: @unchecked Sendable {
         instructions.append(Instruction(kind: .boolean))
         let entryGates = entries.map { lowering.gate($0) }
         let exitGates = exits.map { lowering.gate($0) }
-        lowering.lists.append(0)
         self.instructions = Self.copy(instructions)
         self.lists = Self.copy(lowering.lists)
         self.entries = Self.copy(entryGates)
@@ -113,10 +113,8 @@ final class ProgramCode: @unchecked Sendable {
         /// A frame over this code for one evaluation: `memo.next()` starts a fresh generation of the scratch slots.
         @inline(__always)
         func frame(memo: inout MemoScratch, features: FeatureReader, context: EvaluationContext) -> ProgramFrame {
-            precondition(self.slotCount <= memo.count, "memo scratch smaller than the program")
-            return ProgramFrame(
-                instructions: self.instructions, lists: self.lists, entries: self.entries, exits: self.exits,
-                slots: memo.base, generation: memo.next(), features: features, context: context)
+            _ = memo.next()
+            return self.frame(continuing: memo, features: features, context: context)
         }
 
         /// `frame` continuing the current generation of `memo` (results memoised earlier in it stay valid).
@@ -152,31 +150,32 @@ private struct Lowering {
 
     mutating func lower(_ operation: RuleProgram.Operation, in operations: [RuleProgram.Operation]) -> Instruction {
         var instruction = self.lower(operation)
-        if case .between(let value, let low, let high) = operation,
-            case .feature(let slot, let optional) = operations[value], case .constant(let lowValue) = operations[low],
-            case .constant(let highValue) = operations[high]
-        {
+        /// Marks `instruction` as reading feature `slot` against `constant` in place.
+        func fuse(_ slot: Int, _ optional: Bool, _ constant: Double) {
             instruction.featureWithConstant = true
             instruction.c = Int32(slot)
             instruction.optional = optional
-            instruction.constant = lowValue
-            instruction.high = highValue
-            return instruction
+            instruction.constant = constant
         }
-        guard case .comparison(_, let left, let right) = operation else { return instruction }
-        switch (operations[left], operations[right]) {
-        case (.feature(let slot, let optional), .constant(let value)):
-            instruction.featureWithConstant = true
-            instruction.c = Int32(slot)
-            instruction.optional = optional
-            instruction.constant = value
-        case (.constant(let value), .feature(let slot, let optional)):
-            // `c < f` is `f > c`: the mirrored operator puts the feature on the left.
-            instruction.kind = Self.mirrored(instruction.kind)
-            instruction.featureWithConstant = true
-            instruction.c = Int32(slot)
-            instruction.optional = optional
-            instruction.constant = value
+        switch operation {
+        case .between(let value, let low, let high):
+            if case .feature(let slot, let optional) = operations[value], case .constant(let lowValue) = operations[low],
+                case .constant(let highValue) = operations[high]
+            {
+                fuse(slot, optional, lowValue)
+                instruction.high = highValue
+            }
+        case .comparison(_, let left, let right):
+            switch (operations[left], operations[right]) {
+            case (.feature(let slot, let optional), .constant(let value)):
+                fuse(slot, optional, value)
+            case (.constant(let value), .feature(let slot, let optional)):
+                // `c < f` is `f > c`: the mirrored operator puts the feature on the left.
+                instruction.kind = Self.mirrored(instruction.kind)
+                fuse(slot, optional, value)
+            default:
+                break
+            }
         default:
             break
         }
