@@ -142,7 +142,16 @@ extension Decimal {
         var fraction = magnitude % perWhole
         guard fraction != 0 else { return count }
         var width = Decimal.fractionDigits
-        while fraction % 10 == 0 {
+        // At most 8 trailing zeros: strip four at a time, then two, then one.
+        while fraction % 10_000 == 0 {
+            fraction /= 10_000
+            width -= 4
+        }
+        if fraction % 100 == 0 {
+            fraction /= 100
+            width -= 2
+        }
+        if fraction % 10 == 0 {
             fraction /= 10
             width -= 1
         }
@@ -156,22 +165,64 @@ extension Decimal {
 /// Writes the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 20), at the start of
 /// `buffer` (long enough for them) and returns how many.
 func writeDigits(_ value: UInt64, minimumWidth: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-    var digits = 1
-    var probe = value
-    while probe >= 10 {
-        probe /= 10
-        digits += 1
-    }
-    let width = max(digits, min(minimumWidth, 20))
+    let width = max(decimalDigitCount(value), min(minimumWidth, 20))
+    let out = buffer.baseAddress!
+    // Two digits per division, from the right, through a table of the pairs 00…99: event lines write several
+    // numbers each, and one division per digit was most of their cost.
+    let pairs = decimalDigitPairs.utf8Start
     var rest = value
     var index = width
+    while rest >= 100 {
+        let quotient = rest / 100
+        let pair = Int(truncatingIfNeeded: rest &- quotient &* 100) &* 2
+        index &-= 2
+        out[index] = pairs[pair]
+        out[index &+ 1] = pairs[pair &+ 1]
+        rest = quotient
+    }
+    if rest >= 10 {
+        let pair = Int(truncatingIfNeeded: rest) &* 2
+        index -= 2
+        out[index] = pairs[pair]
+        out[index + 1] = pairs[pair + 1]
+    } else {
+        index -= 1
+        out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
+    }
     while index > 0 {
         index -= 1
-        buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-        rest /= 10
+        out[index] = UInt8(ascii: "0")
     }
     return width
 }
+
+/// How many decimal digits `value` has (1 for zero): a few comparisons with constants (a table of powers would
+/// pay a lazy-initialisation check per call).
+@inline(__always)
+func decimalDigitCount(_ value: UInt64) -> Int {
+    if value < 100_000 {
+        if value < 100 { return value < 10 ? 1 : 2 }
+        return value < 1_000 ? 3 : value < 10_000 ? 4 : 5
+    }
+    if value < 10_000_000_000 {
+        if value < 10_000_000 { return value < 1_000_000 ? 6 : 7 }
+        return value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10
+    }
+    var count = 11
+    var bound: UInt64 = 100_000_000_000
+    while count < 20, value >= bound {
+        count += 1
+        bound &*= 10
+    }
+    return count
+}
+
+/// "00", "01", … "99" back to back (a static string: its bytes are constant data, with no lazy initialisation).
+private let decimalDigitPairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
 
 /// Appends the decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 20).
 func appendDigits(_ value: UInt64, minimumWidth: Int, to bytes: inout [UInt8]) {
