@@ -12,6 +12,8 @@ public struct PlanRunner: Sendable {
     private var vector = FeatureVector()
     private var parityVector = FeatureVector()
     private var symbolIDs = SymbolIndex()
+    /// In front of `symbolIDs`: the same symbol's name arrives with the same bytes signal after signal.
+    private var symbolIdentities = StringIdentityCache()
     /// Per symbol id: the name as a validated `Symbol` (nil when it is not a valid ticker), checked once.
     private var symbols: [Symbol?] = []
     /// Per symbol id, per book (`id * books.count + book`): the book is enabled and trades the symbol. Replaces a
@@ -160,7 +162,10 @@ public struct PlanRunner: Sendable {
 
     /// The dense id of `name`; an unknown name is added.
     private mutating func symbolID(_ name: String) -> Int {
-        self.symbolIDs.id(of: name) ?? self.addSymbol(name)
+        if let id = self.symbolIdentities.value(for: name) { return id }
+        let id = self.symbolIDs.id(of: name) ?? self.addSymbol(name)
+        self.symbolIdentities.remember(name, as: id)
+        return id
     }
 
     /// A symbol outside every universe still feeds cross-sections deterministically (arrival order).
