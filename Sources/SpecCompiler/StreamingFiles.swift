@@ -157,6 +157,11 @@ public final class BufferedFileWriter {
         if self.buffer.count >= self.capacity { try self.flush() }
     }
 
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileSystem.Failure) {
+        self.buffer.append(contentsOf: bytes)
+        if self.buffer.count >= self.capacity { try self.flush() }
+    }
+
     public func write(byte: UInt8) throws(FileSystem.Failure) {
         self.buffer.append(byte)
         if self.buffer.count >= self.capacity { try self.flush() }

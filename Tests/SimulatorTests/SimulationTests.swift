@@ -1,5 +1,5 @@
 import Runtime
-import Simulator
+@testable import Simulator
 import SpecCompiler
 import SpecModel
 import Testing
@@ -100,6 +100,42 @@ import Testing
             SimulationEvent.appendSignalLine(signal, number: index + 1, to: &fast)
             #expect(fast == (try JSONWriter.canonical(SimulationEvent.signal(signal).json(number: index + 1))))
         }
+    }
+
+    /// One writer over many lines, as a run uses it: its per-symbol and per-timeframe segments and its cached second
+    /// must never leak into another line. Symbols interleave, timeframes switch back and forth, a long name arrives
+    /// as separately built copies (equal text, different bytes), and the whole sequence is written three times.
+    @Test func oneSignalLineWriterAcrossARun() throws {
+        var signals = Self.signals(.trendDay, seed: 5, minutes: 3)
+        let longName = String(repeating: "LONGNAME", count: 5)
+        for index in signals.indices where index % 7 == 3 {
+            signals[index].timeframe = .oneMinute
+        }
+        for index in signals.indices where index % 11 == 5 {
+            // Built anew each time: a large string with its own storage.
+            signals[index].symbol = String(longName.utf8.map { Character(UnicodeScalar($0)) })
+        }
+        for index in signals.indices where index % 13 == 6 {
+            signals[index].symbol = "Q\"\\\u{01}é"
+            signals[index].eventTime += 500_000_000
+        }
+        signals[signals.count / 2].symbol = String(repeating: "X", count: 300)
+        signals[signals.count / 2 + 1].timeframe = Timeframe(rawValue: String(repeating: "9", count: 90))
+        var writer = SignalLineWriter()
+        var lines = 0
+        for _ in 0..<3 {
+            for (index, signal) in signals.enumerated() {
+                var line: [UInt8] = []
+                writer.append(signal, number: index + 1, to: &line)
+                let expected = try JSONWriter.canonical(SimulationEvent.signal(signal).json(number: index + 1))
+                if line != expected {
+                    Issue.record("line \(index): \(String(decoding: line, as: UTF8.self))")
+                    return
+                }
+                lines += 1
+            }
+        }
+        #expect(lines == 3 * signals.count)
     }
 
     @Test func portfolioAccounting() throws {

@@ -150,11 +150,9 @@ public enum ScenarioRunner {
         var eventCount = 0
         var decisions: [String: [String]] = [:]
         let keepsDecisionLines: Bool
-        /// Finished lines not yet hashed and written: hashed and written in blocks, since a streaming hash update
-        /// and a write cost more per call than a signal line's bytes (the hash of the whole stream is the same).
-        var pending: [UInt8] = []
+        var pending = PendingLines(capacity: Self.blockSize + SignalLineWriter.maximumLength + 1)
         static let blockSize = 64 * 1024
-        var formatter = Timestamp.Formatter()
+        var lines = SignalLineWriter()
 
         init(writer: BufferedFileWriter?, keepsDecisionLines: Bool) {
             self.writer = writer
@@ -162,13 +160,20 @@ public enum ScenarioRunner {
         }
 
         mutating func signal(number: Int, _ record: SignalRecord) throws {
-            SimulationEvent.appendSignalLine(record, number: number, to: &self.pending, formatter: &self.formatter)
+            self.pending.reserve(SignalLineWriter.maximumLength)
+            if let count = self.lines.write(record, number: number, at: self.pending.base + self.pending.count) {
+                self.pending.commit(count)
+            } else {
+                var line: [UInt8] = []
+                SimulationEvent.appendSignalLineInGeneral(record, number: number, to: &line)
+                self.pending.append(line)
+            }
             try self.finishLine()
         }
 
         mutating func event(number: Int, _ event: SimulationEvent) throws {
             if case .signal(let record) = event { return try self.signal(number: number, record) }
-            self.pending.append(contentsOf: try JSONWriter.canonical(event.json(number: number)))
+            self.pending.append(try JSONWriter.canonical(event.json(number: number)))
             try self.finishLine()
             guard self.keepsDecisionLines else { return }
             switch event {
@@ -188,17 +193,17 @@ public enum ScenarioRunner {
         }
 
         private mutating func finishLine() throws {
-            self.pending.append(UInt8(ascii: "\n"))
+            self.pending.append(byte: UInt8(ascii: "\n"))
             self.eventCount += 1
             if self.pending.count >= Self.blockSize { try self.flush() }
         }
 
         /// Hashes and writes the pending lines.
         mutating func flush() throws {
-            guard !self.pending.isEmpty else { return }
-            self.hasher.update(self.pending)
-            try self.writer?.write(self.pending)
-            self.pending.removeAll(keepingCapacity: true)
+            guard self.pending.count > 0 else { return }
+            self.hasher.update(self.pending.bytes)
+            try self.writer?.write(self.pending.bytes)
+            self.pending.removeAll()
         }
     }
 

@@ -89,43 +89,10 @@ public enum SimulationEvent: Sendable, Hashable {
     }
 
     /// Appends the canonical line of a `signal` event (what `JSONWriter.canonical(json(number:))` gives, without
-    /// building the object: signal events are most of a run's events). Keys in canonical order: close, kind, n, seq,
-    /// symbol, timeframe, ts.
+    /// building the object; a run keeps one `SignalLineWriter` for all its lines).
     public static func appendSignalLine(_ signal: SignalRecord, number: Int, to bytes: inout [UInt8]) {
-        var formatter = Timestamp.Formatter()
-        Self.appendSignalLine(signal, number: number, to: &bytes, formatter: &formatter)
-    }
-
-    /// `appendSignalLine(_:number:to:)` with a formatter kept across a run's lines (see `Timestamp.Formatter`).
-    public static func appendSignalLine(
-        _ signal: SignalRecord, number: Int, to bytes: inout [UInt8], formatter: inout Timestamp.Formatter
-    ) {
-        // Composed in a stack buffer and appended once; a line that does not fit or needs escapes takes the
-        // general writer below (same bytes, a test compares them).
-        let composed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer -> Bool in
-            var cursor = ByteCursor(buffer)
-            cursor.put(#"{"close":"#)
-            if let close = signal.close.flatMap(PlanRunner.decimalValue) {
-                cursor.putDecimal(close)
-            } else {
-                cursor.put("null")
-            }
-            cursor.put(#","kind":"signal","n":"#)
-            cursor.putInteger(Int64(number))
-            cursor.put(#","seq":"#)
-            cursor.putInteger(signal.seq)
-            cursor.put(#","symbol":"#)
-            cursor.putPlainJSONString(signal.symbol)
-            cursor.put(#","timeframe":"#)
-            cursor.putPlainJSONString(signal.timeframe.rawValue)
-            cursor.put(#","ts":""#)
-            cursor.put(maximum: Timestamp.maximumFormattedLength) { formatter.write(signal.eventTime, into: $0) }
-            cursor.put(#""}"#)
-            guard cursor.fits else { return false }
-            bytes.append(contentsOf: cursor.written)
-            return true
-        }
-        if !composed { Self.appendSignalLineInGeneral(signal, number: number, to: &bytes) }
+        var writer = SignalLineWriter()
+        writer.append(signal, number: number, to: &bytes)
     }
 
     /// `appendSignalLine` through the general JSON writer (any symbol, any length).
