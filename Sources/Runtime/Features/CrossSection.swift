@@ -170,6 +170,13 @@ struct CrossSectionRanker: Sendable {
                     oldPosition = Int(run.positions[symbol])
                     precondition(
                         oldPosition < count && run.orders[oldPosition] == order, "cross-section index out of sync")
+                    // An unchanged value stays where it is (its neighbours sort around it already) and leaves the
+                    // positive count as it was: most inputs hold still between a symbol's signals.
+                    if let value = newValue, value == storage.latest[cell] {
+                        vector.set(spec.rank, count == 1 ? 0.5 : Double(oldPosition) / Double(count - 1))
+                        vector.set(spec.ratio, Double(storage.positiveCounts[input]) / Double(count))
+                        continue
+                    }
                     if storage.latest[cell] > spec.positiveAbove { storage.positiveCounts[input] -= 1 }
                     storage.hasLatest[cell] = false
                 }
