@@ -106,13 +106,16 @@ public struct PlanRunner: Sendable {
         let nativeContext = SignalContext(
             symbol: symbol, eventTime: signal.eventTime, session: session?.date, clock: clock,
             sizing: SizingContext(price: price ?? .zero, equity: equity, stepShares: stepShares), slot: symbolID)
-        var parityContext = nativeContext
+        // Only parity books read it (a copy of the native context is not free: it holds the symbol's name).
+        var parityContext: SignalContext? = nil
         var parityPrice: Decimal? = nil
         if self.needsParity {
             parityPrice = self.parityVector[.price].flatMap(Self.decimal)
-            parityContext.session = torghutSession?.date
-            parityContext.clock = Self.clock(torghutSession, at: signal.eventTime)
-            parityContext.sizing.price = parityPrice ?? .zero
+            var context = nativeContext
+            context.session = torghutSession?.date
+            context.clock = Self.clock(torghutSession, at: signal.eventTime)
+            context.sizing.price = parityPrice ?? .zero
+            parityContext = context
         }
         let nativePriced = price.map { $0 > .zero } ?? false
         let parityPriced = parityPrice.map { $0 > .zero } ?? false
@@ -144,7 +147,7 @@ public struct PlanRunner: Sendable {
                             let decision =
                                 parity
                                 ? books[index].evaluate(
-                                    parityVector, parityReader, parityContext, memo: &scratch,
+                                    parityVector, parityReader, parityContext!, memo: &scratch,
                                     outcomes: &results.allOutcomes)
                                 : books[index].evaluate(
                                     vector, reader, nativeContext, memo: &scratch, outcomes: &results.allOutcomes)

@@ -46,6 +46,8 @@ public struct RiskState: Sendable {
     public internal(set) var highWaterMark: Decimal = .zero
     public internal(set) var worstLoss: Decimal = .zero
     public internal(set) var worstDrawdown: (peak: Decimal, trough: Decimal) = (.zero, .zero)
+    /// The equity `observe` saw last this session (set with `openingEquity`, which a new session clears first).
+    var lastObservedEquity: Decimal = .zero
 
     var accountOrders: EventTimeRing
     var symbolOrders: [EventTimeRing]
@@ -75,10 +77,14 @@ public struct RiskState: Sendable {
     mutating func observe(equity: Decimal) {
         guard let opening = self.openingEquity else {
             self.openingEquity = equity
+            self.lastObservedEquity = equity
             self.highWaterMark = equity
             self.worstDrawdown = (equity, equity)
             return
         }
+        // The same equity again (nothing held moved) changes none of the three: skip them.
+        if equity == self.lastObservedEquity { return }
+        self.lastObservedEquity = equity
         if equity > self.highWaterMark { self.highWaterMark = equity }
         if let loss = opening.subtracting(equity), loss > self.worstLoss { self.worstLoss = loss }
         if Self.deeper(peak: self.highWaterMark, trough: equity, than: self.worstDrawdown) {
