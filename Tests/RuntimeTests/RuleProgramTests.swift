@@ -31,7 +31,10 @@ import Testing
         // The constant on the left (lowered with the operator mirrored), and a feature with a feature.
         ("50 > rsi14", .no), ("50 >= rsi14", .yes), ("50 < rsi14", .no), ("50 <= rsi14", .yes), ("50 == rsi14", .yes),
         ("50 != rsi14", .no), ("49.999999 < rsi14", .yes), ("50.000001 > rsi14", .yes), ("macd < rsi14", .yes),
-        ("rsi14 <= macd", .no),
+        ("rsi14 <= macd", .no), ("rsi14 == rsi14", .yes), ("rsi14 != rsi14", .no), ("macd >= rsi14", .no),
+        // A negated feature between two constants (lowered into one instruction).
+        ("-rsi14 in [-50, -40]", .yes), ("-rsi14 in [-60, -50]", .yes), ("-rsi14 in [-49.999999, -40]", .no),
+        ("-rsi14 in [40, 60]", .no),
     ])
     func comparisonsAtTheBoundary(_ text: String, _ expected: Truth) throws {
         #expect(try self.truth(text) == expected, "\(text)")
@@ -43,7 +46,8 @@ import Testing
         ("ema12? + 1 > 0", .yes), ("ema12 > 1 and rsi14 > 60", .no), ("ema12 > 1 and rsi14 > 40", .unknown),
         ("ema12 > 1 or rsi14 > 40", .yes), ("ema12 > 1 or rsi14 > 60", .unknown), ("not (ema12 > 1)", .unknown),
         ("present(ema12)", .no), ("missing(ema12)", .yes), ("present(rsi14)", .yes),
-        ("rsi14 / 0 > 1", .unknown), ("ema12? > boll_mid", .unknown), ("ema12? in [boll_lower, 1]", .unknown), ("if(ema12 > 1, 1, 2) > 0", .unknown), ("min(rsi14, ema12) < 100", .unknown),
+        ("rsi14 / 0 > 1", .unknown), ("ema12? > boll_mid", .unknown), ("ema12? > boll_mid?", .yes), ("boll_mid > ema12?", .unknown),
+        ("macd > ema12?", .yes), ("-ema12 in [1, 2]", .unknown), ("-ema12? in [1, 2]", .yes), ("ema12? in [boll_lower, 1]", .unknown), ("if(ema12 > 1, 1, 2) > 0", .unknown), ("min(rsi14, ema12) < 100", .unknown),
     ])
     func missingValuesFollowThreeValuedLogic(_ text: String, _ expected: Truth) throws {
         #expect(try self.truth(text) == expected, "\(text)")

@@ -23,6 +23,12 @@ final class ProgramCode: @unchecked Sendable {
         /// feature between two constants (`constant` and `high`): read in place, without evaluating the operands
         /// (most conditions have one of these shapes).
         var featureWithConstant = false
+        /// A fused feature-with-constant instruction whose feature is negated (`-f in [k1, k2]`).
+        var negated = false
+        /// A comparison of two features (slots in `c` and `d`; `optional` is the left one's flag, `rightOptional`
+        /// the right one's): read in place too.
+        var featureWithFeature = false
+        var rightOptional = false
         /// Operand indices; for `all`, `any`, `minimum` and `maximum`, `a` is the start of the list in `lists` and
         /// `b` its length; for `feature` and `present`, `a` is the slot.
         var a: Int32 = 0
@@ -159,11 +165,15 @@ private struct Lowering {
         }
         switch operation {
         case .between(let value, let low, let high):
-            if case .feature(let slot, let optional) = operations[value], case .constant(let lowValue) = operations[low],
-                case .constant(let highValue) = operations[high]
-            {
+            guard case .constant(let lowValue) = operations[low], case .constant(let highValue) = operations[high]
+            else { break }
+            if case .feature(let slot, let optional) = operations[value] {
                 fuse(slot, optional, lowValue)
                 instruction.high = highValue
+            } else if case .negate(let inner) = operations[value], case .feature(let slot, let optional) = operations[inner] {
+                fuse(slot, optional, lowValue)
+                instruction.high = highValue
+                instruction.negated = true
             }
         case .comparison(_, let left, let right):
             switch (operations[left], operations[right]) {
@@ -173,6 +183,12 @@ private struct Lowering {
                 // `c < f` is `f > c`: the mirrored operator puts the feature on the left.
                 instruction.kind = Self.mirrored(instruction.kind)
                 fuse(slot, optional, value)
+            case (.feature(let leftSlot, let leftOptional), .feature(let rightSlot, let rightOptional)):
+                instruction.featureWithFeature = true
+                instruction.c = Int32(leftSlot)
+                instruction.d = Int32(rightSlot)
+                instruction.optional = leftOptional
+                instruction.rightOptional = rightOptional
             default:
                 break
             }
@@ -345,11 +361,28 @@ struct ProgramFrame {
         if instruction.featureWithConstant {
             let slot = Int(instruction.c)
             guard self.features.isPresent(slot: slot) else { return instruction.optional ? .yes : .unknown }
-            let value = self.features.values[slot]
+            var value = self.features.values[slot]
+            if instruction.negated {
+                // As `negate` computes it: a result that is not finite is missing (and required: unknown).
+                value = -value
+                guard value.isFinite else { return .unknown }
+            }
             if instruction.kind == .between {
                 return instruction.constant <= value && value <= instruction.high ? .yes : .no
             }
             return Self.compare(instruction.kind, value, instruction.constant)
+        }
+        if instruction.featureWithFeature {
+            let left = Int(instruction.c)
+            let right = Int(instruction.d)
+            let leftPresent = self.features.isPresent(slot: left)
+            let rightPresent = self.features.isPresent(slot: right)
+            guard leftPresent, rightPresent else {
+                // A required operand that is missing wins over an optional one.
+                let required = (!leftPresent && !instruction.optional) || (!rightPresent && !instruction.rightOptional)
+                return required ? .unknown : .yes
+            }
+            return Self.compare(instruction.kind, self.features.values[left], self.features.values[right])
         }
         let slot = self.slots + index
         if slot.pointee.stamp == self.generation, slot.pointee.tag >= 3 {
