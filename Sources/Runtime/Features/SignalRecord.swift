@@ -189,7 +189,15 @@ public struct SignalRecord: Sendable, Hashable {
     public var vwap: VWAP?
     public var imbalance: Imbalance?
     public var volRealized: RealizedVolatility?
-    public var microstructureSignalV1: MicrostructureSignalV1?
+    /// Rare, and a third of the record inline: kept boxed, so a record is smaller to copy and to clear (per signal).
+    public var microstructureSignalV1: MicrostructureSignalV1? {
+        get { self.microstructureBox?.value }
+        set { self.microstructureBox = newValue.map(MicrostructureBox.init) }
+    }
+    @usableFromInline var microstructureBox: MicrostructureBox?
+    /// Whether `microstructureSignalV1` is set (without copying it out; inlinable, so a record read in place through
+    /// a pointer is not copied to ask).
+    @inlinable public var hasMicrostructureSignalV1: Bool { self.microstructureBox != nil }
     /// Envelope version (Avro `["int", "null"]`, default 1).
     public var version: Int32?
     /// Extension: the bar close.
@@ -224,5 +232,23 @@ public struct SignalRecord: Sendable, Hashable {
         self.microstructureSignalV1 = microstructureSignalV1
         self.version = version
         self.close = close
+    }
+}
+
+/// An immutable box for `SignalRecord.microstructureSignalV1` (a new box per assignment keeps value semantics),
+/// equal and hashed by its value.
+@usableFromInline final class MicrostructureBox: Sendable, Hashable {
+    let value: SignalRecord.MicrostructureSignalV1
+
+    init(_ value: SignalRecord.MicrostructureSignalV1) {
+        self.value = value
+    }
+
+    @usableFromInline static func == (left: MicrostructureBox, right: MicrostructureBox) -> Bool {
+        left.value == right.value
+    }
+
+    @usableFromInline func hash(into hasher: inout Hasher) {
+        hasher.combine(self.value)
     }
 }

@@ -279,7 +279,7 @@ final class BlockColumns {
             record.pointee.volRealized = j >= 0 ? SignalRecord.RealizedVolatility(w60s: w60s[j]) : nil
             j = Int(self.close[i])
             record.pointee.close = j >= 0 ? close[j] : nil
-            if self.micro[i] < 0 && record.pointee.microstructureSignalV1 != nil {
+            if self.micro[i] < 0 && record.pointee.hasMicrostructureSignalV1 {
                 record.pointee.microstructureSignalV1 = nil
             }
         }
@@ -287,17 +287,16 @@ final class BlockColumns {
     }
 
     /// `microstructure_signal_v1` after its presence (`self.micro`, `k` rows): rare, so decoded field by field
-    /// through key paths after the row pass, which cleared it in the other rows.
+    /// through key paths into values built aside, each assigned to its row once (the row pass cleared it in the
+    /// other rows).
     private func decodeMicrostructure(
         _ n: Int, present k: Int, from d: inout PayloadDecoder, into r: UnsafeMutableBufferPointer<SignalRecord>,
         references: [String?]
     ) throws(DatasetError) {
         // Rows by position among the present ones.
         let rows = self.scratch
-        for i in 0..<n where self.micro[i] >= 0 {
-            rows[Int(self.micro[i])] = Int64(i)
-            r[i].microstructureSignalV1 = SignalRecord.MicrostructureSignalV1()
-        }
+        for i in 0..<n where self.micro[i] >= 0 { rows[Int(self.micro[i])] = Int64(i) }
+        var signals = [SignalRecord.MicrostructureSignalV1](repeating: .init(), count: k)
         let strings: [WritableKeyPath<SignalRecord.MicrostructureSignalV1, String?>] = [
             \.schemaVersion, \.symbol, \.horizon, \.uncertaintyBand, \.featureQualityStatus, \.artifactModelID,
             \.artifactFeatureSchemaVersion, \.artifactTrainingRunID,
@@ -309,15 +308,14 @@ final class BlockColumns {
         let values = self.windowSize
         for field in strings {
             try d.integers(k, into: values, in: 0..<Int64(references.count), "string reference")
-            for j in 0..<k { r[Int(rows[j])].microstructureSignalV1![keyPath: field] = references[Int(values[j])] }
+            for j in 0..<k { signals[j][keyPath: field] = references[Int(values[j])] }
         }
         for field in doubles {
             let m = try d.presence(k, into: self.microField)
             let column = try d.doubles(m)
-            for j in 0..<k where self.microField[j] >= 0 {
-                r[Int(rows[j])].microstructureSignalV1![keyPath: field] = column[Int(self.microField[j])]
-            }
+            for j in 0..<k where self.microField[j] >= 0 { signals[j][keyPath: field] = column[Int(self.microField[j])] }
         }
+        for j in 0..<k { r[Int(rows[j])].microstructureSignalV1 = signals[j] }
     }
 }
 

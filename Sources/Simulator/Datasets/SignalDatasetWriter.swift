@@ -269,7 +269,7 @@ public struct SignalDatasetWriter {
         e.presence(all, into: &rows) { records[$0].close != nil }
         e.doubles(rows) { records[$0].close! }
         // microstructure_signal_v1
-        e.presence(all, into: &rows) { records[$0].microstructureSignalV1 != nil }
+        e.presence(all, into: &rows) { records[$0].hasMicrostructureSignalV1 }
         for slot in RefSlot.microstructure { e.integers(rows) { refs[$0 * RefSlot.count + slot] } }
         let microDoubles: [(SignalRecord.MicrostructureSignalV1) -> Double?] = [
             \.directionUp, \.directionFlat, \.directionDown, \.expectedSpreadImpactBps, \.expectedSlippageBps,
