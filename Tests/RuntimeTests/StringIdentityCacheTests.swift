@@ -34,4 +34,14 @@ import Testing
         #expect(hits == 128)
         #expect(cache.value(for: "S1000") == nil)
     }
+
+    /// `removeAll` forgets every value and frees the table for new ones.
+    @Test func removeAllForgets() {
+        var cache = StringIdentityCache()
+        for index in 0..<200 { cache.remember("S\(index)", as: index) }
+        cache.removeAll()
+        #expect((0..<200).allSatisfy { cache.value(for: "S\($0)") == nil })
+        for index in 0..<128 { cache.remember("T\(index)", as: index + 1) }
+        #expect((0..<128).allSatisfy { cache.value(for: "T\($0)") == $0 + 1 })
+    }
 }

@@ -59,4 +59,14 @@ public struct StringIdentityCache: Sendable {
         self.values[slot] = value
         self.used += 1
     }
+
+    /// Forgets everything (keeping the table's storage).
+    public mutating func removeAll() {
+        guard self.used > 0 else { return }
+        for slot in 0..<Self.slotCount where self.values[slot] >= 0 {
+            self.values[slot] = -1
+            self.keys[slot] = ""
+        }
+        self.used = 0
+    }
 }

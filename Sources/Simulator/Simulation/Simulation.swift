@@ -37,6 +37,9 @@ public struct Simulation: Sendable {
     public let settings: SimulationSettings
     private var runner: PlanRunner
     public private(set) var portfolio: Portfolio
+    /// Per symbol name's bytes: its position's index + 1 when held, 0 when not; forgotten after every fill (positions
+    /// open, close and shift). Every signal asks, and most symbols are not held.
+    private var heldByName = StringIdentityCache()
     private let startingEquity: Decimal
     private var accumulator = MetricsAccumulator()
     private var eventCount = 0
@@ -80,12 +83,20 @@ public struct Simulation: Sendable {
         try self.process(afterSignal: signal) { number, event in try sink.event(number: number, event) }
     }
 
+    /// `portfolio.index(ofName:)`, remembered for the name's bytes until the next fill.
+    private mutating func heldIndex(ofName name: String) -> Int? {
+        if let known = self.heldByName.value(for: name) { return known == 0 ? nil : known - 1 }
+        let index = self.portfolio.index(ofName: name)
+        self.heldByName.remember(name, as: index.map { $0 + 1 } ?? 0)
+        return index
+    }
+
     private mutating func process(
         afterSignal signal: SignalRecord, emit: (Int, SimulationEvent) throws -> Void
     ) throws {
         self.accumulator.metrics.signals += 1
         // Only held positions are marked, found by name (a symbol that is held is a valid one).
-        if let index = self.portfolio.index(ofName: signal.symbol),
+        if let index = self.heldIndex(ofName: signal.symbol),
             let close = signal.close.flatMap(PlanRunner.decimalValue), close > .zero
         {
             self.portfolio.mark(at: index, close)
@@ -127,6 +138,7 @@ public struct Simulation: Sendable {
             let signed = order.action == .buy ? fill.quantity : fill.quantity.negated
             let before = self.portfolio.position(order.symbol)?.quantity ?? .zero
             let realized = try self.portfolio.apply(symbol: order.symbol, quantity: signed, price: fill.price, cost: cost)
+            self.heldByName.removeAll()
             if let symbol = intent.symbol {
                 self.risk.recordFill(
                     symbol: symbol, positionBefore: before,
