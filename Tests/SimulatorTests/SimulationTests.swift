@@ -1,4 +1,4 @@
-import Runtime
+@testable import Runtime
 @testable import Simulator
 import SpecCompiler
 import SpecModel
@@ -99,6 +99,45 @@ import Testing
             var fast: [UInt8] = []
             SimulationEvent.appendSignalLine(signal, number: index + 1, to: &fast)
             #expect(fast == (try JSONWriter.canonical(SimulationEvent.signal(signal).json(number: index + 1))))
+        }
+    }
+
+    /// Decision lines written directly equal the canonical writer's: every decision of a run with every family
+    /// enabled, and hand-made ones with escapes in the reasons, no reasons, negative and fractional decimals and every
+    /// kind of rule outcome.
+    @Test func theDecisionLineEqualsTheCanonicalWriter() throws {
+        var plan = try Self.plan("specs")
+        for index in plan.strategies.indices { plan.strategies[index].enabled = true }
+        var simulation = try Simulation(plan: plan, settings: SimulationSettings(startingCash: Decimal(100_000)))
+        var decisions: [(Decision, [RuleOutcome], Int)] = []
+        for kind in [MarketGenerator.Kind.trendDay, .meanRevertingDay] {
+            for signal in Self.signals(kind, seed: 11, minutes: 120) {
+                try simulation.process(signal) { number, event in
+                    if case .decision(let decision, let trace) = event { decisions.append((decision, trace, number)) }
+                }
+            }
+        }
+        #expect(decisions.count > 50)
+        var made = try #require(decisions.first).0
+        made.reasons = ["quote \" and \\ and \u{01}", "é"]
+        made.confidence = Decimal("-0.000000001")!
+        made.quantity = Decimal("12345.5")!
+        made.eventTime += 123_456_789
+        var outcomes: [RuleOutcome.Result] = [.fired, .outsideWindow, .failedCondition(3), .failedCondition(nil),
+            .skippedHeldDirection, .sizedToZero]
+        outcomes += RuleOutcome.PolicyGate.allCases.map { .policy($0) }
+        let trace = outcomes.map { RuleOutcome(intent: .exit, direction: .short, result: $0) }
+        decisions.append((made, trace, 7))
+        made.reasons = []
+        decisions.append((made, [], 8))
+        for (decision, trace, number) in decisions {
+            var line: [UInt8] = []
+            SimulationEvent.appendDecisionLine(decision, trace: trace, number: number, to: &line)
+            let expected = try JSONWriter.canonical(SimulationEvent.decision(decision, trace: trace).json(number: number))
+            guard line == expected else {
+                Issue.record("\(String(decoding: line, as: UTF8.self)) != \(String(decoding: expected, as: UTF8.self))")
+                return
+            }
         }
     }
 

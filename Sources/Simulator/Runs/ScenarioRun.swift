@@ -153,6 +153,8 @@ public enum ScenarioRunner {
         var pending = PendingLines(capacity: Self.blockSize + SignalLineWriter.maximumLength + 1)
         static let blockSize = 64 * 1024
         var lines = SignalLineWriter()
+        /// A decision line's bytes (kept for its capacity).
+        var line: [UInt8] = []
 
         init(writer: BufferedFileWriter?, keepsDecisionLines: Bool) {
             self.writer = writer
@@ -172,8 +174,16 @@ public enum ScenarioRunner {
         }
 
         mutating func event(number: Int, _ event: SimulationEvent) throws {
-            if case .signal(let record) = event { return try self.signal(number: number, record) }
-            self.pending.append(try JSONWriter.canonical(event.json(number: number)))
+            switch event {
+            case .signal(let record):
+                return try self.signal(number: number, record)
+            case .decision(let decision, let trace):
+                self.line.removeAll(keepingCapacity: true)
+                SimulationEvent.appendDecisionLine(decision, trace: trace, number: number, to: &self.line)
+                self.pending.append(self.line)
+            default:
+                self.pending.append(try JSONWriter.canonical(event.json(number: number)))
+            }
             try self.finishLine()
             guard self.keepsDecisionLines else { return }
             switch event {
