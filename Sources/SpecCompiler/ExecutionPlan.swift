@@ -210,14 +210,27 @@ public struct PlanStrategy: Sendable {
 /// Alpaca client order ids (at most 48 characters), derived from the strategy's content hash and the intent, so a
 /// replayed signal maps to the same id and an unrelated spec edit does not change it.
 public enum ClientOrderID {
+    /// `tg-` + the strategy hash's first 12 hex digits + `-` + the first 20 of the content hash of the intent's
+    /// canonical JSON `{"action", "event_time_ns", "ordinal", "strategy", "symbol"}`. The JSON is written in canonical
+    /// key order directly (every decision makes an id; a test checks the bytes against `JSONWriter.canonical`).
     public static func make(
         strategyHash: ContentHash, symbol: Symbol, eventTimeNanos: Int64, action: String, ordinal: Int
     ) -> String {
-        let intent: JSONValue = .object([
-            "strategy": .string(strategyHash.description), "symbol": .string(symbol.rawValue),
-            "event_time_ns": .integer(eventTimeNanos), "action": .string(action), "ordinal": .integer(Int64(ordinal)),
-        ])
-        let digest = (try? ContentHash.of(canonical: intent))?.description ?? ""
-        return "tg-\(strategyHash.description.prefix(12))-\(digest.prefix(20))"
+        let strategy = strategyHash.description
+        var intent: [UInt8] = []
+        intent.reserveCapacity(128)
+        intent.append(literal: #"{"action":"#)
+        JSONWriter.appendString(action, to: &intent)
+        intent.append(literal: #","event_time_ns":"#)
+        JSONWriter.appendInteger(eventTimeNanos, to: &intent)
+        intent.append(literal: #","ordinal":"#)
+        JSONWriter.appendInteger(Int64(ordinal), to: &intent)
+        intent.append(literal: #","strategy":"#)
+        JSONWriter.appendString(strategy, to: &intent)
+        intent.append(literal: #","symbol":"#)
+        JSONWriter.appendString(symbol.rawValue, to: &intent)
+        intent.append(UInt8(ascii: "}"))
+        let digest = ContentHash.of(bytes: intent).description
+        return "tg-\(strategy.prefix(12))-\(digest.prefix(20))"
     }
 }
