@@ -102,22 +102,42 @@ import Testing
         }
     }
 
-    /// Decision lines written directly equal the canonical writer's: every decision of a run with every family
-    /// enabled, and hand-made ones with escapes in the reasons, no reasons, negative and fractional decimals and every
-    /// kind of rule outcome.
+    /// Decision and risk-rejected lines written directly equal the canonical writer's: every one of a run with every
+    /// family enabled, and hand-made ones with escapes in the reasons, no reasons, negative and fractional decimals,
+    /// every kind of rule outcome, and a finding without its optional fields.
     @Test func theDecisionLineEqualsTheCanonicalWriter() throws {
         var plan = try Self.plan("specs")
         for index in plan.strategies.indices { plan.strategies[index].enabled = true }
         var simulation = try Simulation(plan: plan, settings: SimulationSettings(startingCash: Decimal(100_000)))
         var decisions: [(Decision, [RuleOutcome], Int)] = []
+        var rejections: [(SimulatedOrder, RiskFinding, Int)] = []
         for kind in [MarketGenerator.Kind.trendDay, .meanRevertingDay] {
             for signal in Self.signals(kind, seed: 11, minutes: 120) {
                 try simulation.process(signal) { number, event in
-                    if case .decision(let decision, let trace) = event { decisions.append((decision, trace, number)) }
+                    switch event {
+                    case .decision(let decision, let trace): decisions.append((decision, trace, number))
+                    case .riskRejected(let order, let finding): rejections.append((order, finding, number))
+                    default: break
+                    }
                 }
             }
         }
-        #expect(decisions.count > 50)
+        #expect(decisions.count > 50 && rejections.count > 5)
+        // Risk-rejected lines too, with and without the finding's optional key, limit and value.
+        var rejected = try #require(rejections.first)
+        rejected.1 = RiskFinding(
+            check: rejected.1.check, reason: rejected.1.reasonCode, origin: rejected.1.origin, key: nil, limit: nil,
+            value: nil, quantityBefore: Decimal("-1.5")!, quantityAfter: .zero)
+        rejections.append(rejected)
+        for (order, finding, number) in rejections {
+            var line: [UInt8] = []
+            SimulationEvent.appendRiskRejectedLine(order, finding, number: number, to: &line)
+            let expected = try JSONWriter.canonical(SimulationEvent.riskRejected(order, finding).json(number: number))
+            guard line == expected else {
+                Issue.record("\(String(decoding: line, as: UTF8.self)) != \(String(decoding: expected, as: UTF8.self))")
+                return
+            }
+        }
         var made = try #require(decisions.first).0
         made.reasons = ["quote \" and \\ and \u{01}", "é"]
         made.confidence = Decimal("-0.000000001")!

@@ -181,6 +181,10 @@ public enum ScenarioRunner {
                 self.line.removeAll(keepingCapacity: true)
                 SimulationEvent.appendDecisionLine(decision, trace: trace, number: number, to: &self.line)
                 self.pending.append(self.line)
+            case .riskRejected(let order, let finding):
+                self.line.removeAll(keepingCapacity: true)
+                SimulationEvent.appendRiskRejectedLine(order, finding, number: number, to: &self.line)
+                self.pending.append(self.line)
             default:
                 self.pending.append(try JSONWriter.canonical(event.json(number: number)))
             }

@@ -51,6 +51,52 @@ extension SimulationEvent {
         bytes.append(literal: #""}"#)
     }
 
+    /// Appends the canonical line of a `riskRejected` event, as `appendDecisionLine` does for decisions (most priced
+    /// decisions of a run with every family enabled are refused by a risk limit).
+    public static func appendRiskRejectedLine(
+        _ order: SimulatedOrder, _ finding: RiskFinding, number: Int, to bytes: inout [UInt8]
+    ) {
+        bytes.append(literal: #"{"client_order_id":"#)
+        JSONWriter.appendString(order.clientOrderID, to: &bytes)
+        bytes.append(literal: #","kind":"risk_rejected","limit_price":"#)
+        JSONWriter.appendDecimal(order.limitPrice, to: &bytes)
+        bytes.append(literal: #","n":"#)
+        JSONWriter.appendInteger(Int64(number), to: &bytes)
+        bytes.append(literal: #","quantity":"#)
+        JSONWriter.appendDecimal(order.quantity, to: &bytes)
+        bytes.append(literal: #","risk":{"check":"#)
+        JSONWriter.appendString(finding.check.name, to: &bytes)
+        if let key = finding.key {
+            bytes.append(literal: #","key":"#)
+            JSONWriter.appendString(key, to: &bytes)
+        }
+        if let limit = finding.limit {
+            bytes.append(literal: #","limit":"#)
+            JSONWriter.appendDecimal(limit, to: &bytes)
+        }
+        bytes.append(literal: #","quantity_after":"#)
+        JSONWriter.appendDecimal(finding.quantityAfter, to: &bytes)
+        bytes.append(literal: #","quantity_before":"#)
+        JSONWriter.appendDecimal(finding.quantityBefore, to: &bytes)
+        bytes.append(literal: #","reason":"#)
+        JSONWriter.appendString(finding.reason, to: &bytes)
+        bytes.append(literal: #","scope":"#)
+        JSONWriter.appendString(finding.origin.name, to: &bytes)
+        if let value = finding.value {
+            bytes.append(literal: #","value":"#)
+            JSONWriter.appendDecimal(value, to: &bytes)
+        }
+        bytes.append(literal: #"},"side":"#)
+        JSONWriter.appendString(order.action.rawValue, to: &bytes)
+        bytes.append(literal: #","strategy":"#)
+        JSONWriter.appendString(order.strategy.rawValue, to: &bytes)
+        bytes.append(literal: #","symbol":"#)
+        JSONWriter.appendString(order.symbol.rawValue, to: &bytes)
+        bytes.append(literal: #","ts":""#)
+        Timestamp.appendFormatted(order.time, to: &bytes)
+        bytes.append(literal: #""}"#)
+    }
+
     /// A rule outcome's result as `json(_ outcome:)` names it, quoted.
     private static func appendResult(_ result: RuleOutcome.Result, to bytes: inout [UInt8]) {
         switch result {
