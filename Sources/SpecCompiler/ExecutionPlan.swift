@@ -216,7 +216,6 @@ public enum ClientOrderID {
     public static func make(
         strategyHash: ContentHash, symbol: Symbol, eventTimeNanos: Int64, action: String, ordinal: Int
     ) -> String {
-        let strategy = strategyHash.description
         var intent: [UInt8] = []
         intent.reserveCapacity(128)
         intent.append(literal: #"{"action":"#)
@@ -225,12 +224,18 @@ public enum ClientOrderID {
         JSONWriter.appendInteger(eventTimeNanos, to: &intent)
         intent.append(literal: #","ordinal":"#)
         JSONWriter.appendInteger(Int64(ordinal), to: &intent)
-        intent.append(literal: #","strategy":"#)
-        JSONWriter.appendString(strategy, to: &intent)
+        // A hash's hex digits need no JSON escapes.
+        intent.append(literal: #","strategy":""#)
+        strategyHash.appendHex(to: &intent)
+        intent.append(UInt8(ascii: "\""))
         intent.append(literal: #","symbol":"#)
         JSONWriter.appendString(symbol.rawValue, to: &intent)
         intent.append(UInt8(ascii: "}"))
-        let digest = ContentHash.of(bytes: intent).description
-        return "tg-\(strategy.prefix(12))-\(digest.prefix(20))"
+        var id: [UInt8] = Array("tg-".utf8)
+        id.reserveCapacity(36)
+        strategyHash.appendHex(digits: 12, to: &id)
+        id.append(UInt8(ascii: "-"))
+        ContentHash.of(bytes: intent).appendHex(digits: 20, to: &id)
+        return String(decoding: id, as: UTF8.self)
     }
 }

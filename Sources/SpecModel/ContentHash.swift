@@ -34,13 +34,17 @@ public struct ContentHash: Sendable, Hashable, Comparable, CustomStringConvertib
     public var description: String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
-        for word in [high, low] {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0x0F
-                bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
-            }
-        }
+        self.appendHex(digits: 32, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the first `digits` (at most 32) lowercase hex digits of `description`.
+    public func appendHex(digits: Int = 32, to bytes: inout [UInt8]) {
+        for position in 0..<min(digits, 32) {
+            let word = position < 16 ? self.high : self.low
+            let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (position % 16))) & 0x0F
+            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+        }
     }
 
     public static func < (lhs: ContentHash, rhs: ContentHash) -> Bool {
