@@ -46,7 +46,7 @@ import Testing
                 session: FamilyFixture.day,
                 clock: EvaluationContext(minutesAfterOpen: minute, minutesBeforeClose: 390 - minute),
                 sizing: SizingContext(price: price, equity: Decimal(100_000)), slot: 0)
-            var sharedOutcomes: [RuleOutcome] = []
+            var sharedOutcomes = RuleOutcomeList()
             var sharedDecisions: [Decision?] = []
             memo.withScratch(count: slots) { scratch in
                 vector.withReader { reader in
@@ -61,7 +61,7 @@ import Testing
             for index in alone.indices {
                 aloneDecisions.append(alone[index].evaluate(vector, context, outcomes: &aloneOutcomes))
             }
-            #expect(sharedOutcomes == aloneOutcomes, "step \(step)")
+            #expect(Array(sharedOutcomes.all) == aloneOutcomes, "step \(step)")
             #expect(sharedDecisions == aloneDecisions, "step \(step)")
             fired += sharedDecisions.compactMap { $0 }.count
         }

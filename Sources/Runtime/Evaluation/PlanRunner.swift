@@ -143,14 +143,14 @@ public struct PlanRunner: Sendable {
                         where self.trades[symbolID * bookCount + index] && self.timeframeMatches[index] {
                             let parity = self.parity[index]
                             guard parity ? parityPriced : nativePriced else { continue }
-                            let outcomeStart = results.allOutcomes.count
+                            let outcomeStart = results.outcomeList.count
                             let decision =
                                 parity
                                 ? books[index].evaluate(
                                     parityVector, parityReader, parityContext!, memo: &scratch,
-                                    outcomes: &results.allOutcomes)
+                                    outcomes: &results.outcomeList)
                                 : books[index].evaluate(
-                                    vector, reader, nativeContext, memo: &scratch, outcomes: &results.allOutcomes)
+                                    vector, reader, nativeContext, memo: &scratch, outcomes: &results.outcomeList)
                             if let decision {
                                 results.append(book: index, decision: decision, outcomeStart: outcomeStart)
                             } else {

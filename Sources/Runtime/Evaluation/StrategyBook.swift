@@ -135,6 +135,8 @@ public struct StrategyBook: Sendable {
     public mutating func evaluate(
         _ features: FeatureVector, _ signal: SignalContext, outcomes: inout [RuleOutcome]
     ) -> Decision? {
+        var list = RuleOutcomeList()
+        defer { outcomes.append(contentsOf: list.all) }
         // The memo moves out of the book and back, so it stays uniquely referenced (no copy on write).
         var memo = ProgramMemo()
         swap(&memo, &self.memo)
@@ -142,7 +144,7 @@ public struct StrategyBook: Sendable {
         let count = self.code.slotCount
         return memo.withScratch(count: count) { scratch in
             features.withReader { reader in
-                self.evaluate(features, reader, signal, memo: &scratch, outcomes: &outcomes)
+                self.evaluate(features, reader, signal, memo: &scratch, outcomes: &list)
             }
         }
     }
@@ -151,7 +153,7 @@ public struct StrategyBook: Sendable {
     /// runner sets both up once per signal). `reader` reads `features`.
     mutating func evaluate(
         _ features: FeatureVector, _ reader: FeatureReader, _ signal: SignalContext, memo: inout MemoScratch,
-        outcomes: inout [RuleOutcome]
+        outcomes: inout RuleOutcomeList
     ) -> Decision? {
         self.rollSession(to: signal.session)
         // Read through the index, write back through it.
@@ -177,7 +179,7 @@ public struct StrategyBook: Sendable {
     /// The body of `evaluate`: overlays and signal exits for a held position, then entries.
     private mutating func decide(
         _ features: FeatureVector, _ signal: SignalContext, _ frame: ProgramFrame, _ state: inout SymbolState,
-        _ outcomes: inout [RuleOutcome]
+        _ outcomes: inout RuleOutcomeList
     ) -> Decision? {
         if let held = state.held {
             let price = signal.sizing.price.doubleValue
