@@ -116,11 +116,34 @@ public enum Truth: Sendable, Equatable {
 
 /// What an expression reads besides features.
 public struct EvaluationContext: Sendable {
-    public var minutesAfterOpen: Double?
-    public var minutesBeforeClose: Double?
-    public var confidence: Double?
+    // Stored as plain doubles and a presence mask: four `Double?` lay out at 57 bytes, which every strategy's frame
+    // copied with overlapping unaligned moves that stalled the loads after them.
+    private var storedMinutesAfterOpen = 0.0
+    private var storedMinutesBeforeClose = 0.0
+    private var storedConfidence = 0.0
+    private var storedUTCMinuteOfDay = 0.0
+    private var present: UInt8 = 0
+
+    public var minutesAfterOpen: Double? {
+        get { self.present & 1 != 0 ? self.storedMinutesAfterOpen : nil }
+        set { Self.store(newValue, in: &self.storedMinutesAfterOpen, bit: 1, of: &self.present) }
+    }
+
+    public var minutesBeforeClose: Double? {
+        get { self.present & 2 != 0 ? self.storedMinutesBeforeClose : nil }
+        set { Self.store(newValue, in: &self.storedMinutesBeforeClose, bit: 2, of: &self.present) }
+    }
+
+    public var confidence: Double? {
+        get { self.present & 4 != 0 ? self.storedConfidence : nil }
+        set { Self.store(newValue, in: &self.storedConfidence, bit: 4, of: &self.present) }
+    }
+
     /// Exact minutes since 00:00 UTC of the event.
-    public var utcMinuteOfDay: Double?
+    public var utcMinuteOfDay: Double? {
+        get { self.present & 8 != 0 ? self.storedUTCMinuteOfDay : nil }
+        set { Self.store(newValue, in: &self.storedUTCMinuteOfDay, bit: 8, of: &self.present) }
+    }
 
     public init(
         minutesAfterOpen: Double?, minutesBeforeClose: Double?, confidence: Double? = nil, utcMinuteOfDay: Double? = nil
@@ -129,6 +152,17 @@ public struct EvaluationContext: Sendable {
         self.minutesBeforeClose = minutesBeforeClose
         self.confidence = confidence
         self.utcMinuteOfDay = utcMinuteOfDay
+    }
+
+    @inline(__always)
+    private static func store(_ value: Double?, in slot: inout Double, bit: UInt8, of present: inout UInt8) {
+        if let value {
+            slot = value
+            present |= bit
+        } else {
+            slot = 0
+            present &= ~bit
+        }
     }
 }
 
