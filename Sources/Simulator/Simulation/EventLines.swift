@@ -9,38 +9,26 @@ extension SimulationEvent {
     public static func appendDecisionLine(
         _ decision: Decision, trace: some Collection<RuleOutcome>, number: Int, to bytes: inout [UInt8]
     ) {
-        bytes.append(literal: #"{"action":"#)
-        JSONWriter.appendString(decision.action.rawValue, to: &bytes)
-        bytes.append(literal: #","client_order_id":"#)
-        JSONWriter.appendString(decision.clientOrderID, to: &bytes)
-        bytes.append(literal: #","confidence":"#)
-        JSONWriter.appendDecimal(decision.confidence, to: &bytes)
-        bytes.append(literal: #","direction":"#)
-        JSONWriter.appendString(decision.direction.rawValue, to: &bytes)
-        bytes.append(literal: #","intent":"#)
-        JSONWriter.appendString(decision.intent.rawValue, to: &bytes)
-        bytes.append(literal: #","kind":"decision","n":"#)
-        JSONWriter.appendInteger(Int64(number), to: &bytes)
-        bytes.append(literal: #","quantity":"#)
-        JSONWriter.appendDecimal(decision.quantity, to: &bytes)
+        bytes.member(#"{"action":"#, decision.action.rawValue)
+        bytes.member(#","client_order_id":"#, decision.clientOrderID)
+        bytes.member(#","confidence":"#, decision.confidence)
+        bytes.member(#","direction":"#, decision.direction.rawValue)
+        bytes.member(#","intent":"#, decision.intent.rawValue)
+        bytes.member(#","kind":"decision","n":"#, Int64(number))
+        bytes.member(#","quantity":"#, decision.quantity)
         bytes.append(literal: #","reasons":["#)
         for (position, reason) in decision.reasons.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             JSONWriter.appendString(reason, to: &bytes)
         }
-        bytes.append(literal: #"],"reference_price":"#)
-        JSONWriter.appendDecimal(decision.referencePrice, to: &bytes)
-        bytes.append(literal: #","strategy":"#)
-        JSONWriter.appendString(decision.strategy.rawValue, to: &bytes)
-        bytes.append(literal: #","symbol":"#)
-        JSONWriter.appendString(decision.symbol.rawValue, to: &bytes)
+        bytes.member(#"],"reference_price":"#, decision.referencePrice)
+        bytes.member(#","strategy":"#, decision.strategy.rawValue)
+        bytes.member(#","symbol":"#, decision.symbol.rawValue)
         bytes.append(literal: #","trace":["#)
         for (position, outcome) in trace.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(literal: #"{"direction":"#)
-            JSONWriter.appendString(outcome.direction.rawValue, to: &bytes)
-            bytes.append(literal: #","intent":"#)
-            JSONWriter.appendString(outcome.intent.rawValue, to: &bytes)
+            bytes.member(#"{"direction":"#, outcome.direction.rawValue)
+            bytes.member(#","intent":"#, outcome.intent.rawValue)
             bytes.append(literal: #","result":"#)
             Self.appendResult(outcome.result, to: &bytes)
             bytes.append(UInt8(ascii: "}"))
@@ -56,42 +44,21 @@ extension SimulationEvent {
     public static func appendRiskRejectedLine(
         _ order: SimulatedOrder, _ finding: RiskFinding, number: Int, to bytes: inout [UInt8]
     ) {
-        bytes.append(literal: #"{"client_order_id":"#)
-        JSONWriter.appendString(order.clientOrderID, to: &bytes)
-        bytes.append(literal: #","kind":"risk_rejected","limit_price":"#)
-        JSONWriter.appendDecimal(order.limitPrice, to: &bytes)
-        bytes.append(literal: #","n":"#)
-        JSONWriter.appendInteger(Int64(number), to: &bytes)
-        bytes.append(literal: #","quantity":"#)
-        JSONWriter.appendDecimal(order.quantity, to: &bytes)
-        bytes.append(literal: #","risk":{"check":"#)
-        JSONWriter.appendString(finding.check.name, to: &bytes)
-        if let key = finding.key {
-            bytes.append(literal: #","key":"#)
-            JSONWriter.appendString(key, to: &bytes)
-        }
-        if let limit = finding.limit {
-            bytes.append(literal: #","limit":"#)
-            JSONWriter.appendDecimal(limit, to: &bytes)
-        }
-        bytes.append(literal: #","quantity_after":"#)
-        JSONWriter.appendDecimal(finding.quantityAfter, to: &bytes)
-        bytes.append(literal: #","quantity_before":"#)
-        JSONWriter.appendDecimal(finding.quantityBefore, to: &bytes)
-        bytes.append(literal: #","reason":"#)
-        JSONWriter.appendString(finding.reason, to: &bytes)
-        bytes.append(literal: #","scope":"#)
-        JSONWriter.appendString(finding.origin.name, to: &bytes)
-        if let value = finding.value {
-            bytes.append(literal: #","value":"#)
-            JSONWriter.appendDecimal(value, to: &bytes)
-        }
-        bytes.append(literal: #"},"side":"#)
-        JSONWriter.appendString(order.action.rawValue, to: &bytes)
-        bytes.append(literal: #","strategy":"#)
-        JSONWriter.appendString(order.strategy.rawValue, to: &bytes)
-        bytes.append(literal: #","symbol":"#)
-        JSONWriter.appendString(order.symbol.rawValue, to: &bytes)
+        bytes.member(#"{"client_order_id":"#, order.clientOrderID)
+        bytes.member(#","kind":"risk_rejected","limit_price":"#, order.limitPrice)
+        bytes.member(#","n":"#, Int64(number))
+        bytes.member(#","quantity":"#, order.quantity)
+        bytes.member(#","risk":{"check":"#, finding.check.name)
+        if let key = finding.key { bytes.member(#","key":"#, key) }
+        if let limit = finding.limit { bytes.member(#","limit":"#, limit) }
+        bytes.member(#","quantity_after":"#, finding.quantityAfter)
+        bytes.member(#","quantity_before":"#, finding.quantityBefore)
+        bytes.member(#","reason":"#, finding.reason)
+        bytes.member(#","scope":"#, finding.origin.name)
+        if let value = finding.value { bytes.member(#","value":"#, value) }
+        bytes.member(#"},"side":"#, order.action.rawValue)
+        bytes.member(#","strategy":"#, order.strategy.rawValue)
+        bytes.member(#","symbol":"#, order.symbol.rawValue)
         bytes.append(literal: #","ts":""#)
         Timestamp.appendFormatted(order.time, to: &bytes)
         bytes.append(literal: #""}"#)
@@ -103,13 +70,30 @@ extension SimulationEvent {
         case .fired: bytes.append(literal: #""fired""#)
         case .outsideWindow: bytes.append(literal: #""outside_window""#)
         case .failedCondition(let index?):
-            bytes.append(literal: #""failed_condition:"#)
-            JSONWriter.appendInteger(Int64(index), to: &bytes)
+            bytes.member(#""failed_condition:"#, Int64(index))
             bytes.append(UInt8(ascii: "\""))
         case .failedCondition(nil): bytes.append(literal: #""failed_condition""#)
         case .skippedHeldDirection: bytes.append(literal: #""skipped_held_direction""#)
         case .sizedToZero: bytes.append(literal: #""sized_to_zero""#)
         case .policy(let gate): JSONWriter.appendString(gate.rawValue, to: &bytes)
         }
+    }
+}
+
+extension [UInt8] {
+    /// `key` (a literal from the separator to the colon, like `,"name":`) and then `value` as canonical JSON.
+    fileprivate mutating func member(_ key: StaticString, _ value: String) {
+        self.append(literal: key)
+        JSONWriter.appendString(value, to: &self)
+    }
+
+    fileprivate mutating func member(_ key: StaticString, _ value: Decimal) {
+        self.append(literal: key)
+        JSONWriter.appendDecimal(value, to: &self)
+    }
+
+    fileprivate mutating func member(_ key: StaticString, _ value: Int64) {
+        self.append(literal: key)
+        JSONWriter.appendInteger(value, to: &self)
     }
 }
