@@ -115,7 +115,7 @@ struct DoubleColumn {
 
 /// Decodes one block: first every column into scratch columns allocated once for `capacity` rows (the reader's only
 /// per-row memory besides its records), then one pass over the rows writing each record's fields. The records are
-/// 600 bytes each, so a block of them does not fit in a core's cache; writing them row by row, not column by column,
+/// 400 bytes each, so a block of them does not fit in a core's cache; writing them row by row, not column by column,
 /// touches each once. A class holding raw buffers, so decoding pays no copy-on-write or exclusivity checks.
 ///
 /// Every stored property of `SignalRecord` is written for every row (records are reused from block to block, so a

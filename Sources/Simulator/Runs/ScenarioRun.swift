@@ -230,7 +230,7 @@ public enum ScenarioRunner {
 
 /// Receives the signals of a source, in stream order (see `SignalSource.forEach(_:ta:into:)`).
 public protocol SignalConsumer {
-    /// `signal` is lent in place (`inout`, so it is passed by address rather than copied: a record is 600 bytes with
+    /// `signal` is lent in place (`inout`, so it is passed by address rather than copied: a record is 400 bytes with
     /// a dozen references); the source does not read it again, so the consumer may change it.
     mutating func consume(_ signal: inout SignalRecord) throws
 }
