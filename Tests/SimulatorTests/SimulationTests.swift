@@ -163,7 +163,8 @@ import Testing
 
     /// One writer over many lines, as a run uses it: its per-symbol and per-timeframe segments and its cached second
     /// must never leak into another line. Symbols interleave, timeframes switch back and forth, a long name arrives
-    /// as separately built copies (equal text, different bytes), and the whole sequence is written three times.
+    /// as separately built copies (equal text, different bytes), canonically equivalent names arrive in other bytes,
+    /// and the whole sequence is written three times.
     @Test func oneSignalLineWriterAcrossARun() throws {
         var signals = Self.signals(.trendDay, seed: 5, minutes: 3)
         let longName = String(repeating: "LONGNAME", count: 5)
@@ -177,6 +178,21 @@ import Testing
         for index in signals.indices where index % 13 == 6 {
             signals[index].symbol = "Q\"\\\u{01}é"
             signals[index].eventTime += 500_000_000
+        }
+        // Canonically equivalent names in other bytes (`==` holds between them): each line keeps its own spelling.
+        for index in signals.indices {
+            switch index % 17 {
+            case 8: signals[index].symbol = "\u{C9}TF"
+            case 9: signals[index].symbol = "E\u{301}TF"
+            case 10: signals[index].symbol = "\u{212A}"
+            case 11: signals[index].symbol = "K"
+            default: break
+            }
+            switch index % 19 {
+            case 4: signals[index].timeframe = Timeframe(rawValue: "1\u{C9}")
+            case 5: signals[index].timeframe = Timeframe(rawValue: "1E\u{301}")
+            default: break
+            }
         }
         signals[signals.count / 2].symbol = String(repeating: "X", count: 300)
         signals[signals.count / 2 + 1].timeframe = Timeframe(rawValue: String(repeating: "9", count: 90))

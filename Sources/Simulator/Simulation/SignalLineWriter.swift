@@ -8,8 +8,8 @@ import SpecModel
 /// kept per symbol and timeframe (names arrive with the same bytes signal after signal, see `StringIdentityCache`), the
 /// instant's whole second by the formatter; what is left per line is three numbers, the second's fraction and copies.
 struct SignalLineWriter {
-    /// The longest line `write` composes; longer ones (a symbol or timeframe name past the segment limits) are left to
-    /// the general writer.
+    /// Room for the longest line `write` composes (at most 290 bytes: the longest close, `n` and `seq`, both segments
+    /// at their limit and a timestamp with nanoseconds); a name past a segment's limit is left to the general writer.
     static let maximumLength = 320
     private static let maximumSegment = 64
 
@@ -18,8 +18,9 @@ struct SignalLineWriter {
     /// `,"symbol":"NAME","timeframe":` per remembered symbol, back to back; `segmentEnds[k]` ends segment `k`.
     private var segments: [UInt8] = []
     private var segmentEnds: [Int] = [0]
-    /// Segment index by name (looked up, never iterated).
-    private var segmentIndex: [String: Int] = [:]
+    /// Segment index by a name's UTF-8 bytes (looked up, never iterated). Not by `String`: strings compare by
+    /// canonical equivalence, and a differently spelled equivalent name must still be written with its own bytes.
+    private var segmentIndex: [[UInt8]: Int] = [:]
     /// `"TIMEFRAME","ts":"` for the last timeframe seen.
     private var timeframe: Timeframe? = nil
     private var timeframeSegment: [UInt8] = []
@@ -88,8 +89,9 @@ struct SignalLineWriter {
     private mutating func segment(of symbol: String) -> Int? {
         if let index = self.symbols.value(for: symbol) { return index }
         // Bytes the cache does not know (a first sight, another copy of a long name, or a full cache): by contents.
+        let name = Array(symbol.utf8)
         let index: Int
-        if let known = self.segmentIndex[symbol] {
+        if let known = self.segmentIndex[name] {
             index = known
         } else {
             let text = Self.quoted(symbol)
@@ -97,7 +99,7 @@ struct SignalLineWriter {
             self.segments += Array(#","symbol":"#.utf8) + text + Array(#","timeframe":"#.utf8)
             self.segmentEnds.append(self.segments.count)
             index = self.segmentEnds.count - 2
-            self.segmentIndex[symbol] = index
+            self.segmentIndex[name] = index
         }
         self.symbols.remember(symbol, as: index)
         return index
@@ -105,7 +107,8 @@ struct SignalLineWriter {
 
     /// Makes `timeframeSegment` that of `timeframe`; false when the name is too long.
     private mutating func prepareTimeframe(_ timeframe: Timeframe) -> Bool {
-        if timeframe == self.timeframe { return true }
+        // By bytes, not `==` (canonical equivalence): the line carries the signal's own spelling.
+        if let current = self.timeframe, current.rawValue.utf8.elementsEqual(timeframe.rawValue.utf8) { return true }
         let text = Self.quoted(timeframe.rawValue)
         guard text.count <= Self.maximumSegment else { return false }
         self.timeframe = timeframe
