@@ -40,7 +40,7 @@ public struct ContentHash: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Appends the first `digits` (at most 32) lowercase hex digits of `description`.
     public func appendHex(digits: Int = 32, to bytes: inout [UInt8]) {
-        for position in 0..<min(digits, 32) {
+        for position in 0..<max(0, min(digits, 32)) {
             let word = position < 16 ? self.high : self.low
             let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (position % 16))) & 0x0F
             bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)

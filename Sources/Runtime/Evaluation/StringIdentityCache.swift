@@ -1,6 +1,6 @@
 /// Small integers remembered for strings by their 16 raw bytes, in front of a slower lookup by contents.
 ///
-/// A hit costs a multiply of two words and one comparison, where hashing a name's UTF-8 and comparing contents costs
+/// A hit costs two multiplies and a comparison of two words, where hashing a name's UTF-8 and comparing contents costs
 /// ten times more; a replay looks up the same few symbol names for every signal. Equal bytes are the same string: a
 /// small string's bytes are its contents, and a large one's name its storage, which the copy kept here holds alive
 /// and (being shared) unchangeable. Equal strings with different bytes (two separately built copies of a long name)
@@ -14,6 +14,8 @@ public struct StringIdentityCache: Sendable {
     private var used = 0
 
     public init() {
+        // A string is two words on the 64-bit targets this runs on; `words(of:)` reads them.
+        precondition(MemoryLayout<String>.size == 16, "StringIdentityCache needs 16-byte strings")
         self.keys = [String](repeating: "", count: Self.slotCount)
         self.words = [UInt64](repeating: 0, count: 2 * Self.slotCount)
         self.values = [Int32](repeating: -1, count: Self.slotCount)

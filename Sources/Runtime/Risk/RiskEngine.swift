@@ -93,6 +93,7 @@ public struct RiskEngine: Sendable {
         guard date != state.sessionDate else { return }
         state.sessionDate = date
         state.openingEquity = nil
+        state.lastObservedEquity = nil
         state.worstLoss = .zero
         state.highWaterMark = .zero
         state.worstDrawdown = (.zero, .zero)

@@ -46,8 +46,8 @@ public struct RiskState: Sendable {
     public internal(set) var highWaterMark: Decimal = .zero
     public internal(set) var worstLoss: Decimal = .zero
     public internal(set) var worstDrawdown: (peak: Decimal, trough: Decimal) = (.zero, .zero)
-    /// The equity `observe` saw last this session (set with `openingEquity`, which a new session clears first).
-    var lastObservedEquity: Decimal = .zero
+    /// The equity `observe` saw last this session (nil when none; a new session clears it with `openingEquity`).
+    var lastObservedEquity: Decimal? = nil
 
     var accountOrders: EventTimeRing
     var symbolOrders: [EventTimeRing]

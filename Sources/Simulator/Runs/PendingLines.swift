@@ -40,7 +40,10 @@ final class PendingLines {
 
     func append(_ bytes: [UInt8]) {
         self.reserve(bytes.count)
-        bytes.withUnsafeBufferPointer { (self.base + self.count).update(from: $0.baseAddress!, count: $0.count) }
+        bytes.withUnsafeBufferPointer { source in
+            guard let start = source.baseAddress else { return }
+            (self.base + self.count).update(from: start, count: source.count)
+        }
         self.count += bytes.count
     }
 

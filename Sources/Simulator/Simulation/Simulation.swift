@@ -137,8 +137,9 @@ public struct Simulation: Sendable {
             try self.emit(.fill(fill, symbol: order.symbol, action: order.action), emit)
             let signed = order.action == .buy ? fill.quantity : fill.quantity.negated
             let before = self.portfolio.position(order.symbol)?.quantity ?? .zero
-            let realized = try self.portfolio.apply(symbol: order.symbol, quantity: signed, price: fill.price, cost: cost)
+            // Forgotten first: `apply` may add a position and then fail.
             self.heldByName.removeAll()
+            let realized = try self.portfolio.apply(symbol: order.symbol, quantity: signed, price: fill.price, cost: cost)
             if let symbol = intent.symbol {
                 self.risk.recordFill(
                     symbol: symbol, positionBefore: before,
