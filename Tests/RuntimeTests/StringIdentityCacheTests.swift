@@ -44,4 +44,13 @@ import Testing
         for index in 0..<128 { cache.remember("T\(index)", as: index + 1) }
         #expect((0..<128).allSatisfy { cache.value(for: "T\($0)") == $0 + 1 })
     }
+
+    /// `sameBytes` is byte equality, not `==`: canonically equivalent spellings differ, copies of a long name agree.
+    @Test func sameBytesIsByteEquality() {
+        #expect(StringIdentityCache.sameBytes("AAPL", "AAPL"))
+        #expect(!StringIdentityCache.sameBytes("\u{C9}TF", "E\u{301}TF") && "\u{C9}TF" == "E\u{301}TF")
+        #expect(StringIdentityCache.sameBytes(String(repeating: "LONG", count: 9), String(repeating: "LONG", count: 9)))
+        #expect(!StringIdentityCache.sameBytes("K", "\u{212A}"))
+        #expect(!StringIdentityCache.sameBytes("AAPL", "AAPM"))
+    }
 }

@@ -21,6 +21,14 @@ public struct StringIdentityCache: Sendable {
         self.values = [Int32](repeating: -1, count: Self.slotCount)
     }
 
+    /// Whether `a` and `b` have the same UTF-8 bytes (not `==`, which is canonical equivalence); the same 16 raw
+    /// bytes answer without reading the text.
+    @inline(__always)
+    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Self.words(of: a), Self.words(of: b))
+        return (x.0 == y.0 && x.1 == y.1) || a.utf8.elementsEqual(b.utf8)
+    }
+
     @inline(__always)
     private static func words(of string: String) -> (UInt64, UInt64) {
         unsafeBitCast(string, to: (UInt64, UInt64).self)

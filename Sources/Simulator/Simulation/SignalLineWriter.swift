@@ -108,7 +108,9 @@ struct SignalLineWriter {
     /// Makes `timeframeSegment` that of `timeframe`; false when the name is too long.
     private mutating func prepareTimeframe(_ timeframe: Timeframe) -> Bool {
         // By bytes, not `==` (canonical equivalence): the line carries the signal's own spelling.
-        if let current = self.timeframe, current.rawValue.utf8.elementsEqual(timeframe.rawValue.utf8) { return true }
+        if let current = self.timeframe, StringIdentityCache.sameBytes(current.rawValue, timeframe.rawValue) {
+            return true
+        }
         let text = Self.quoted(timeframe.rawValue)
         guard text.count <= Self.maximumSegment else { return false }
         self.timeframe = timeframe
