@@ -42,29 +42,6 @@ public struct ByteCursor {
         self.count += bytes.count
     }
 
-    /// A JSON string that needs no escape (no `"`, `\\` or C0 control); anything else leaves `fits` false.
-    public mutating func putPlainJSONString(_ string: String) {
-        // Read in place (no copy of the string to make it contiguous); a string without contiguous UTF-8 (bridged)
-        // takes the general path.
-        let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            guard self.room(utf8.count + 2) else { return }
-            let start = self.buffer.baseAddress! + self.count
-            start[0] = UInt8(ascii: "\"")
-            // Checked while copying: one pass.
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                if JSONWriter.needsEscape(byte) {
-                    self.fits = false
-                    return
-                }
-                start[index + 1] = byte
-            }
-            start[utf8.count + 1] = UInt8(ascii: "\"")
-            self.count += utf8.count + 2
-        }
-        if written == nil { self.fits = false }
-    }
-
     /// Decimal digits, left-padded with zeros to `minimumWidth` (at most 20), written in place.
     public mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
         self.put(maximum: max(20, minimumWidth)) { writeDigits(value, minimumWidth: minimumWidth, into: $0) }

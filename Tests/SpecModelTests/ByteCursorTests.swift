@@ -22,14 +22,12 @@ import Testing
             JSONWriter.appendInteger(integer, to: &expected)
             #expect(Self.compose(capacity: 64) { $0.putInteger(integer) }.bytes == expected)
         }
-        let plain = Self.compose(capacity: 64) { $0.putPlainJSONString("AAPL") }
-        #expect(plain.bytes == Array(#""AAPL""#.utf8) && plain.fits)
         #expect(Self.compose(capacity: 20) { $0.putDigits(7, minimumWidth: 3) }.bytes == Array("007".utf8))
     }
 
-    /// A write that does not fit, or a string that needs escapes, leaves `fits` false and writes nothing past the
-    /// buffer: callers then take their general path. Numbers reserve room for their longest form (20 digits; a
-    /// 21-byte decimal and its quotes), since they are written in place.
+    /// A write that does not fit leaves `fits` false and writes nothing past the buffer: callers then take their
+    /// general path. Numbers reserve room for their longest form (20 digits; a 21-byte decimal and its quotes), since
+    /// they are written in place.
     @Test func refusesWhatDoesNotFit() {
         let full = Self.compose(capacity: 4) { cursor in
             cursor.put("abc")
@@ -37,8 +35,6 @@ import Testing
             cursor.put("f")
         }
         #expect(full.bytes == Array("abc".utf8) && !full.fits)
-        #expect(!Self.compose(capacity: 64) { $0.putPlainJSONString("a\"b") }.fits)
-        #expect(!Self.compose(capacity: 64) { $0.putPlainJSONString("tab\there") }.fits)
         #expect(!Self.compose(capacity: 3) { $0.putInteger(-1234) }.fits)
         #expect(!Self.compose(capacity: 22) { $0.putDecimal(Decimal("1.5")!) }.fits)
         #expect(Self.compose(capacity: 23) { $0.putDecimal(Decimal("1.5")!) }.fits)

@@ -34,11 +34,10 @@ struct SignalLineWriter {
         var count = 0
         Self.put(#"{"close":"#, at: out, &count)
         if let close = signal.close.flatMap(PlanRunner.decimalValue) {
-            out[count] = UInt8(ascii: "\"")
-            count += 1
-            count += close.writeCanonical(into: UnsafeMutableBufferPointer(start: out + count, count: 32))
-            out[count] = UInt8(ascii: "\"")
-            count += 1
+            var cursor = ByteCursor(
+                UnsafeMutableBufferPointer(start: out + count, count: Decimal.maximumCanonicalLength + 2))
+            cursor.putDecimal(close)
+            count += cursor.count
         } else {
             Self.put("null", at: out, &count)
         }
