@@ -28,12 +28,25 @@ struct GoldenOptions: ParsableArguments {
         return FileSystem.join(parent.isEmpty ? "/" : parent, "Tests/Golden")
     }
 
-    /// Runs every scenario of the tree and renders its golden file.
+    /// Runs every scenario of the tree and renders its golden file. A scenario that cannot run (damaged data) is
+    /// reported with the others' diagnostics and exits 2: nothing is verified or written.
     func goldens(format: DiagnosticFormat) throws -> (ScenarioSelection, [(name: String, golden: GoldenFile)]) {
         let selection = try ScenarioSelection(paths: self.paths, names: [], format: format)
         var goldens: [(String, GoldenFile)] = []
-        for (_, run) in selection.runs {
-            goldens.append((run.name, GoldenFile(try ScenarioRunner.run(run, plan: selection.plan))))
+        var problems: [Diagnostic] = []
+        for (document, run) in selection.runs {
+            do {
+                goldens.append((run.name, GoldenFile(try ScenarioRunner.run(run, plan: selection.plan))))
+            } catch {
+                problems.append(ScenarioSelection.diagnostic(for: error, scenario: run.name, at: document.span))
+            }
+        }
+        guard problems.isEmpty else {
+            try DiagnosticReport(
+                diagnostics: problems, sources: selection.tree.sources, summary: [("errors", problems.count)],
+                summaryLine: "golden: \(plural(problems.count, "scenario")) could not run"
+            ).print(format)
+            throw ExitCode.invalidInput
         }
         return (selection, goldens)
     }

@@ -31,6 +31,7 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let selection = try ScenarioSelection(paths: self.paths, names: self.scenario, format: self.outputOptions.format)
         var diagnostics: [Diagnostic] = []
+        var runErrors: [Diagnostic] = []
         var lines: [String] = []
         for (document, var run) in selection.runs {
             if let seed = self.seed, case .generator(var settings) = run.source {
@@ -38,8 +39,14 @@ struct Simulate: ParsableCommand {
                 run.source = .generator(settings)
             }
             let directory = self.out.map { FileSystem.join($0, run.name) }
-            let result = try ScenarioRunner.run(
-                run, plan: selection.plan, outputDirectory: directory, decisionLines: false)
+            let result: ScenarioResult
+            do {
+                result = try ScenarioRunner.run(
+                    run, plan: selection.plan, outputDirectory: directory, decisionLines: false)
+            } catch {
+                runErrors.append(ScenarioSelection.diagnostic(for: error, scenario: run.name, at: document.span))
+                continue
+            }
             let m = result.metrics
             lines.append(
                 "\(run.name): \(m.signals) signals, \(m.decisions) decisions, \(m.fills) fills, net PnL \(m.netPnL) USD "
@@ -50,20 +57,38 @@ struct Simulate: ParsableCommand {
             }
         }
         let failed = diagnostics.count
+        let ran = selection.runs.count - runErrors.count
+        var summary = "simulated \(plural(ran, "scenario"))"
+        if ran > 0 { summary += failed == 0 ? ", every gate passed" : ", \(plural(failed, "gate")) failed" }
+        if !runErrors.isEmpty { summary += "; \(plural(runErrors.count, "scenario")) could not run" }
         let report = DiagnosticReport(
-            diagnostics: diagnostics, sources: selection.tree.sources,
-            summary: [("scenarios", selection.runs.count), ("failed_gates", failed)],
-            summaryLine: lines.joined(separator: "\n") + "\n"
-                + (failed == 0
-                    ? "simulated \(plural(selection.runs.count, "scenario")), every gate passed"
-                    : "simulated \(plural(selection.runs.count, "scenario")), \(plural(failed, "gate")) failed"))
+            diagnostics: runErrors + diagnostics, sources: selection.tree.sources,
+            summary: [("scenarios", ran), ("failed_gates", failed), ("errors", runErrors.count)],
+            summaryLine: lines.map { $0 + "\n" }.joined() + summary)
         try report.print(self.outputOptions.format)
+        // A scenario that could not run is unusable input (2), which outranks a failed gate (1).
+        if !runErrors.isEmpty { throw ExitCode.invalidInput }
         if failed > 0 { throw ExitCode.checkFailed }
     }
 }
 
 /// The compiled plan and the resolved scenarios of a spec tree; prints diagnostics and exits 2 when unusable.
 struct ScenarioSelection {
+    /// The diagnostic for a run that stopped: at the file at fault (a damaged dataset, an output that cannot be
+    /// written), else at the scenario's document.
+    static func diagnostic(for error: any Error, scenario: String, at span: SourceSpan) -> Diagnostic {
+        switch error {
+        case let error as SimulationError:
+            return Diagnostic(
+                error.code, "scenario \(scenario) stopped: \(error.message)", at: error.path.map { .file($0) } ?? span)
+        case let failure as FileSystem.Failure:
+            return Diagnostic(
+                .unreadableInput, "scenario \(scenario) stopped: cannot write: \(failure.reason)", at: .file(failure.path))
+        default:
+            return Diagnostic(.scenarioNotRunnable, "scenario \(scenario) stopped: \(error)", at: span)
+        }
+    }
+
     var tree: SpecTree
     var plan: ExecutionPlan
     var runs: [(document: SpecDocument, run: ScenarioRun)] = []

@@ -77,6 +77,47 @@ import Testing
         #expect(throws: SimulationError.self) { try run([dataset, raw[0]]) }
     }
 
+    /// A run that stops part-way (a block damaged after the first ones were simulated) reports the file and code and
+    /// leaves the previous outputs untouched: no truncated events file, no stray partial files.
+    @Test func aRunThatStopsKeepsThePreviousOutputs() throws {
+        let directory = "/tmp/torghut-scenario-stop-\(UInt64.random(in: 0...UInt64.max))"
+        try FileSystem.makeDirectories(directory).get()
+        var signals: [SignalRecord] = []
+        _ = TechnicalAnalysisJob(inputs: [TestPaths.fixture("ta/trades.jsonl")], configuration: TechnicalAnalysisConfiguration())
+            .run { signals.append($0) }
+        let dataset = FileSystem.join(directory, "signals.tgds")
+        let events = FileSystem.join(directory, "events.jsonl")
+        let metrics = FileSystem.join(directory, "metrics.json")
+        defer { [dataset, events, metrics].forEach(FileSystem.remove) }
+        var bytes = try SignalDatasetWriter.encode(signals, rowsPerBlock: 50)
+        try FileSystem.write(dataset, bytes).get()
+        let run = ScenarioRun(
+            name: "files", source: .files([dataset]), settings: SimulationSettings(startingCash: Decimal(100_000)))
+        let plan = try Self.plan()
+        let good = try ScenarioRunner.run(run, plan: plan, outputDirectory: directory)
+        #expect(good.metrics.signals > 200)
+        let before = try [events, metrics].map { try FileSystem.read($0, limit: 1 << 30).get() }
+        // Damage a byte three quarters into the file: blocks before it have been simulated when it is found.
+        bytes[bytes.count * 3 / 4] ^= 0xFF
+        try FileSystem.write(dataset, bytes).get()
+        let error = #expect(throws: SimulationError.self) {
+            try ScenarioRunner.run(run, plan: plan, outputDirectory: directory)
+        }
+        #expect(error?.code == .damagedDataset && error?.path == dataset)
+        #expect(error?.message.contains("checksum mismatch") == true)
+        #expect(error?.message.hasPrefix("block 0 ") == false)
+        #expect(try [events, metrics].map { try FileSystem.read($0, limit: 1 << 30).get() } == before)
+        #expect(try FileSystem.list(directory).get().sorted() == ["events.jsonl", "metrics.json", "signals.tgds"])
+    }
+
+    /// Twice a 5 billion USD equity is past the exact decimal's range: buying power saturates and the run trades on.
+    @Test func aLargeAccountSaturatesBuyingPower() throws {
+        var run = Self.scenario()
+        run.settings = SimulationSettings(startingCash: Decimal(5_000_000_000))
+        let result = try ScenarioRunner.run(run, plan: try Self.plan())
+        #expect(result.metrics.orders > 0 && result.metrics.fills == result.metrics.orders)
+    }
+
     @Test func gatesFailWithTheValuesCompared() throws {
         let result = try ScenarioRunner.run(
             Self.scenario(gates: [

@@ -140,6 +140,23 @@ import Testing
         #expect(output[2].eventTime == Self.time(15) && output[4].eventTime == Self.time(75))
     }
 
+    /// A skew that would carry a time past either end of the Int64 nanosecond range stops at that end (no trap).
+    @Test func aClockSkewSaturatesAtTheEndsOfTheTimeRange() {
+        let day = 86_400 * Timestamp.nanosPerSecond
+        var late = Self.signal("AAPL", second: 0, seq: 0)
+        late.eventTime = .max - 1
+        late.window = .init(size: "PT1S", step: "PT1S", start: .max - Timestamp.nanosPerSecond, end: .max - 1)
+        let forward = Self.run([.clockSkew(symbol: "AAPL", at: 0, skew: day)], [late])
+        #expect(forward.map(\.eventTime) == [.max])
+        #expect(forward.first?.window?.start == .max && forward.first?.window?.end == .max)
+        var early = late
+        early.eventTime = .min + 1
+        early.window = .init(size: "PT1S", step: "PT1S", start: .min, end: .min + 1)
+        let backward = Self.run([.clockSkew(symbol: "AAPL", at: .min, skew: -day)], [early])
+        #expect(backward.map(\.eventTime) == [.min])
+        #expect(backward.first?.window?.start == .min && backward.first?.window?.end == .min)
+    }
+
     @Test func faultsApplyInListOrder() {
         let burst = ScenarioRun.Fault.duplicateBurst(symbol: "AAPL", window: Self.window(60, 120), copies: 1)
         let tick = ScenarioRun.Fault.badTick(symbol: "AAPL", at: Self.time(30), priceFactor: 4)

@@ -114,6 +114,40 @@ import Testing
         #expect(late.stdout.contains("error[SIM001]: the window ends 50 minutes after the early close of 2026-11-27"))
     }
 
+    /// A dataset damaged after conversion stops its scenario with DATA007 at the file (exit 2, not a bare error):
+    /// the other scenario still runs and reports, and `golden verify` exits 2 rather than calling it a mismatch.
+    @Test func aDamagedDatasetIsADiagnosticAtTheFile() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specs = try self.specsCopy(in: directory)
+        let dataset = specs.appendingPathComponent("scenarios/day.tgds")
+        let converted = try CLI.run(["dataset", "convert", "Tests/Fixtures/ta/trades.jsonl", dataset.path])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        var bytes = try Data(contentsOf: dataset)
+        bytes[40] ^= 0xFF  // inside the first block: its checksum no longer matches
+        try bytes.write(to: dataset)
+        try """
+            apiVersion: torghut.dev/v1
+            kind: Scenario
+            metadata: {name: damaged-day, description: A dataset damaged after conversion.}
+            spec:
+              universe: us-equities
+              session: {date: 2026-03-06, start_minutes_after_open: 0, minutes: 60}
+              source: {dataset: {path: day.tgds}}
+              account: {starting_cash_usd: 100000}
+
+            """.write(to: specs.appendingPathComponent("scenarios/damaged-day.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["simulate", specs.path])
+        #expect(result.status == 2, "\(result.stdout)")
+        #expect(result.stdout.contains(
+            "scenarios/day.tgds: error[DATA007]: scenario damaged-day stopped: block 0 at byte 16: checksum mismatch"))
+        #expect(result.stdout.contains("\ntrend-day: 9246 signals"))
+        #expect(result.stdout.hasSuffix("simulated 2 scenarios, every gate passed; 1 scenario could not run\n"))
+        let verify = try CLI.run(["golden", "verify", specs.path, "--golden-dir", directory.appendingPathComponent("g").path])
+        #expect(verify.status == 2 && verify.stdout.contains("error[DATA007]: scenario damaged-day stopped"))
+        #expect(verify.stdout.hasSuffix("golden: 1 scenario could not run\n"))
+    }
+
     @Test func aFailedGateExitsOneWithTheValue() throws {
         let directory = try self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -78,9 +78,18 @@ public enum ScenarioRunner {
         var result = ScenarioResult(scenario: run.name)
         let simulation = try Simulation(plan: plan, settings: run.settings)
         var writer: BufferedFileWriter?
-        if let outputDirectory {
+        // Written beside their final names and renamed once the run has finished: a run that stops (damaged data,
+        // a full disk) leaves the previous outputs as they were, never a truncated events file beside them.
+        let eventsPath = outputDirectory.map { FileSystem.join($0, "events.jsonl") }
+        let metricsPath = outputDirectory.map { FileSystem.join($0, "metrics.json") }
+        let partial = ".partial"
+        defer {
+            if let eventsPath { FileSystem.remove(eventsPath + partial) }
+            if let metricsPath { FileSystem.remove(metricsPath + partial) }
+        }
+        if let outputDirectory, let eventsPath {
             try FileSystem.makeDirectories(outputDirectory).get()
-            writer = try BufferedFileWriter(path: FileSystem.join(outputDirectory, "events.jsonl"))
+            writer = try BufferedFileWriter(path: eventsPath + partial)
         }
         var loop = RunLoop(
             simulation: simulation, output: EventOutput(writer: writer, keepsDecisionLines: decisionLines),
@@ -95,8 +104,10 @@ public enum ScenarioRunner {
         result.metrics = try loop.simulation.metrics()
         result.metricsBytes = Array(try JSONWriter.pretty(result.metrics.json).utf8)
         result.metricsHash = ContentHash.of(bytes: result.metricsBytes)
-        if let outputDirectory {
-            try FileSystem.write(FileSystem.join(outputDirectory, "metrics.json"), result.metricsBytes).get()
+        if let eventsPath, let metricsPath {
+            try FileSystem.write(metricsPath + partial, result.metricsBytes).get()
+            try FileSystem.rename(eventsPath + partial, to: eventsPath).get()
+            try FileSystem.rename(metricsPath + partial, to: metricsPath).get()
         }
         // Sorted by strategy id (bytes), never by Dictionary order.
         result.decisions = decisions.keys.sorted { $0.utf8Precedes($1) }.map {
@@ -294,10 +305,11 @@ public enum SignalSource {
                 switch DatasetInputKind.detect(path: path) {
                 case .success(.signals): kinds.insert("ta.signals rows")
                 case .success(.marketData): kinds.insert("market data")
-                case .failure(let failure): throw SimulationError("\(failure.path): \(failure.reason)")
+                case .failure(let failure):
+                    throw SimulationError(failure.reason, code: .unreadableInput, path: failure.path)
                 }
             } catch {
-                throw SimulationError("\(error.location): \(error.message)")
+                throw SimulationError.dataset(error)
             }
         }
         guard kinds.count <= 1 else {
@@ -315,7 +327,7 @@ public enum SignalSource {
                         for index in records.indices { try consumer.consume(&records[index]) }
                     }
                 } catch let error as DatasetError {
-                    throw SimulationError("\(error.location): \(error.message)")
+                    throw SimulationError.dataset(error)
                 }
             }
         case "ta.signals rows":
@@ -337,6 +349,13 @@ public enum SignalSource {
                 throw SimulationError("the scenario's data has \(report.errorCount) errors; run `torghut ta` on it to see them")
             }
         }
+    }
+}
+
+extension SimulationError {
+    /// A dataset that cannot be read (`SPEC008`) or is damaged (`DATA007`), at its file.
+    static func dataset(_ error: DatasetError) -> SimulationError {
+        SimulationError("\(error.location): \(error.message)", code: error.code, path: error.path)
     }
 }
 

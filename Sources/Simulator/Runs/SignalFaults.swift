@@ -121,10 +121,19 @@ public struct SignalFaults: Sendable {
             case .clockSkew(_, let at, let skew):
                 if !self.started, record.eventTime >= at { self.started = true }
                 guard self.started else { break }
+                // Saturating: a time near the ends of the Int64 nanosecond range (year 1677 or 2262) stays at the
+                // end rather than trapping.
+                func shift(_ time: TimestampNanos) -> TimestampNanos {
+                    let (sum, overflow) = time.addingReportingOverflow(skew)
+                    return overflow ? (skew > 0 ? .max : .min) : sum
+                }
                 var shifted = record
-                shifted.eventTime += skew
-                shifted.window?.start? += skew
-                shifted.window?.end? += skew
+                shifted.eventTime = shift(shifted.eventTime)
+                if var window = shifted.window {
+                    window.start = window.start.map(shift)
+                    window.end = window.end.map(shift)
+                    shifted.window = window
+                }
                 output.append(shifted)
                 return
             }

@@ -2,15 +2,21 @@ import Runtime
 import SpecModel
 
 /// Why a simulation stopped: a value left exact `Decimal`'s range (about ±9.2 billion at 10⁻⁹), which no realistic
-/// account reaches; the run ends with a clear error instead of a wrong number or a trap.
+/// account reaches, or the scenario's data could not be read. The run ends with a clear error instead of a wrong
+/// number or a trap; the commands report it as a diagnostic with `code`, at `path` when a file is at fault.
 public struct SimulationError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
+    public var code: DiagnosticCode
+    /// The file at fault (a dataset), if any.
+    public var path: String?
 
-    public init(_ message: String) {
+    public init(_ message: String, code: DiagnosticCode = .scenarioNotRunnable, path: String? = nil) {
         self.message = message
+        self.code = code
+        self.path = path
     }
 
-    public var description: String { self.message }
+    public var description: String { self.path.map { "\($0): \(self.message)" } ?? self.message }
 }
 
 @inline(__always)

@@ -189,9 +189,11 @@ public struct Simulation: Sendable {
             net = try exact(net.adding(value), "net exposure")
         }
         let equity = try self.portfolio.equity()
-        let power = try exact(
-            equity.multiplied(by: self.settings.buyingPowerMultiplier, rounding: .halfEven)?.subtracting(gross),
-            "buying power")
+        // Past the decimal's range (multiplier × equity beyond about ±9.2 billion) buying power saturates, larger
+        // than any order can need (or none for a negative equity), rather than stopping the run.
+        let power =
+            equity.multiplied(by: self.settings.buyingPowerMultiplier, rounding: .halfEven)?.subtracting(gross)
+            ?? (equity.isNegative ? .zero : Decimal(units: Int64.max))
         let position = self.portfolio.position(symbol)
         return RiskAccount(
             equity: equity, buyingPower: max(.zero, power), grossExposure: gross, netExposure: net,
