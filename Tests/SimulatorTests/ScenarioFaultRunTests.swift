@@ -276,7 +276,7 @@ import Testing
                 MarketGenerator.Settings(
                     kind: .trendDay, seed: 7, session: Self.session, symbols: ["AAPL", "NVDA"], startMinute: 0,
                     minutes: 10)),
-            settings: SimulationSettings(startingCash: Decimal(100_000)), window: Self.minute(0)..<Self.minute(10),
+            settings: SimulationSettings(startingCash: Decimal(100_000)), window: ScenarioRun.window(from: Self.minute(0), to: Self.minute(10)),
             faults: faults)
     }
 
@@ -290,14 +290,15 @@ import Testing
         let plan = try Self.plan()
         let baseline = try ScenarioRunner.run(Self.generatedRun([]), plan: plan)
         let signals = try Self.signals(Self.generatedRun([]))
-        #expect(baseline.metrics.signals == signals.count { $0.eventTime < Self.minute(10) })
+        // Bars ending in (open, open + 10 min]: the window's own end is in.
+        #expect(baseline.metrics.signals == signals.count { $0.eventTime > Self.minute(0) && $0.eventTime <= Self.minute(10) })
 
         // Skewed past the window's end, AAPL's last minute of signals is no longer simulated.
         let skewed = try ScenarioRunner.run(
             Self.generatedRun([.clockSkew(symbol: "AAPL", at: Self.minute(9), skew: 120 * Timestamp.nanosPerSecond)]),
             plan: plan)
         let lastMinute = signals.count {
-            $0.symbol == "AAPL" && $0.eventTime >= Self.minute(9) && $0.eventTime < Self.minute(10)
+            $0.symbol == "AAPL" && $0.eventTime >= Self.minute(9) && $0.eventTime <= Self.minute(10)
         }
         #expect(lastMinute > 30)
         #expect(skewed.metrics.signals == baseline.metrics.signals - lastMinute)

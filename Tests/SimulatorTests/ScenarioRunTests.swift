@@ -118,6 +118,29 @@ import Testing
         #expect(result.metrics.orders > 0 && result.metrics.fills == result.metrics.orders)
     }
 
+    /// Signals are stamped at their bar's end, so the window takes the bars ending in (start, end]: not the one that
+    /// ends at the open (trades before it), and the one that ends at the close of the window.
+    @Test func theWindowTakesTheBarsEndingInsideIt() throws {
+        let directory = "/tmp/torghut-scenario-window-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            FileSystem.remove(FileSystem.join(directory, "events.jsonl"))
+            FileSystem.remove(FileSystem.join(directory, "metrics.json"))
+        }
+        let start = Self.session.open
+        let end = start + 15 * Timestamp.nanosPerMinute
+        var run = Self.scenario()
+        run.window = ScenarioRun.window(from: start, to: end)
+        _ = try ScenarioRunner.run(run, plan: try Self.plan(), outputDirectory: directory)
+        let events = try FileSystem.read(FileSystem.join(directory, "events.jsonl"), limit: 1 << 30).get()
+        let times = String(decoding: events, as: UTF8.self).split(separator: "\n").compactMap { line -> TimestampNanos? in
+            guard line.contains("\"kind\":\"signal\""), let range = line.firstRange(of: "\"ts\":\"") else { return nil }
+            return Timestamp.parse(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(times.min() == start + Timestamp.nanosPerSecond)
+        #expect(times.max() == end)
+        #expect(!ScenarioRun.window(from: start, to: end).contains(start))
+    }
+
     @Test func gatesFailWithTheValuesCompared() throws {
         let result = try ScenarioRunner.run(
             Self.scenario(gates: [

@@ -245,6 +245,24 @@ import Testing
         #expect(try portfolio.equity() == Decimal(101_000_000 + 500 + 1_000))
     }
 
+    /// Drawdown and Sharpe start from the starting equity and include the last minute: a fall at the first signal
+    /// is a drawdown, and three minutes of observations give three returns (start → 1st → 2nd → 3rd minute's close).
+    @Test func riskMetricsStartFromTheStartingEquityAndCloseTheLastMinute() throws {
+        var accumulator = MetricsAccumulator(startingEquity: Decimal(100))
+        let minute = Timestamp.nanosPerMinute
+        accumulator.observe(equity: Decimal(95), at: 10 * minute + 1)
+        accumulator.observe(equity: Decimal(101), at: 10 * minute + 2)  // the first minute closes at 101
+        accumulator.observe(equity: Decimal(102), at: 11 * minute)
+        accumulator.observe(equity: Decimal(99), at: 12 * minute + 5)
+        let metrics = try accumulator.finish(Portfolio(cash: Decimal(99)), startingEquity: Decimal(100))
+        #expect(metrics.maxDrawdownFraction == 0.05)
+        let returns = [101.0 / 100 - 1, 102.0 / 101 - 1, 99.0 / 102 - 1]
+        let mean = returns.reduce(0, +) / 3
+        let squares = returns.reduce(0) { $0 + $1 * $1 }
+        let variance = (squares - 3 * mean * mean) / 2
+        #expect(metrics.sharpe == mean / variance.squareRoot() * (252.0 * 390).squareRoot())
+    }
+
     @Test func limitPricesAndCosts() throws {
         let model = TorghutExecutionModel()
         func decision(_ action: Decision.Action, price: String) -> Decision {
@@ -258,6 +276,14 @@ import Testing
         #expect(try model.order(for: decision(.buy, price: "100.003"), quote: quote).limitPrice == Decimal("100.03")!)
         #expect(try model.order(for: decision(.sell, price: "100.003"), quote: quote).limitPrice == Decimal("99.98")!)
         #expect(try model.order(for: decision(.buy, price: "0.51234"), quote: nil).limitPrice == Decimal("0.5123")!)
+        // A spread of twice the price or more would sell for nothing: the sell is priced at its reference instead
+        // (a slightly narrower one still prices it, and the buy still pays half the spread); a sub-tick reference
+        // becomes one tick.
+        let broken = SignalRecord.Imbalance(spread: 2.5, bidPx: 0.01, askPx: 2.51, bidSz: 1, askSz: 1)
+        #expect(try model.order(for: decision(.sell, price: "1.20"), quote: broken).limitPrice == Decimal("1.20")!)
+        #expect(try model.order(for: decision(.sell, price: "1.30"), quote: broken).limitPrice == Decimal("0.05")!)
+        #expect(try model.order(for: decision(.buy, price: "1.20"), quote: broken).limitPrice == Decimal("2.45")!)
+        #expect(try model.order(for: decision(.sell, price: "0.00004"), quote: nil).limitPrice == Decimal("0.0001")!)
         // Costs: σ_second 0.0002 → σ_minute ≈ 15.49 bps over 60 s; impact 50 × 1,000 / 50,000,000 = 0.001 bps.
         let costs = TorghutCostModel(perTradeFeeUSD: Decimal("0.65")!)
         let cost = try costs.cost(quantity: Decimal(10), price: Decimal(100), volatilityPerSecond: 0.0002)

@@ -141,7 +141,7 @@ import Testing
         #expect(result.status == 2, "\(result.stdout)")
         #expect(result.stdout.contains(
             "scenarios/day.tgds: error[DATA007]: scenario damaged-day stopped: block 0 at byte 16: checksum mismatch"))
-        #expect(result.stdout.contains("\ntrend-day: 9246 signals"))
+        #expect(result.stdout.contains("\ntrend-day: 9249 signals"))
         #expect(result.stdout.hasSuffix("simulated 2 scenarios, every gate passed; 1 scenario could not run\n"))
         let verify = try CLI.run(["golden", "verify", specs.path, "--golden-dir", directory.appendingPathComponent("g").path])
         #expect(verify.status == 2 && verify.stdout.contains("error[DATA007]: scenario damaged-day stopped"))
@@ -157,7 +157,7 @@ import Testing
             "{metric: signals, min: 10000}")
         let result = try CLI.run(["simulate", specs.path, "--scenario", "trend-day"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("error[SIM003]: scenario trend-day: gate signals = 9246.0 < min 10000.0"))
+        #expect(result.stdout.contains("error[SIM003]: scenario trend-day: gate signals = 9249.0 < min 10000.0"))
         #expect(result.stdout.hasSuffix("simulated 1 scenario, 1 gate failed\n"))
         let unknown = try CLI.run(["simulate", specs.path, "--scenario", "nope"])
         #expect(unknown.status == 2 && unknown.stdout.contains("error[SIM002]: no scenario named 'nope'"))

@@ -78,7 +78,8 @@ public enum ScenarioResolver {
         }
         return .success(
             ScenarioRun(
-                name: document.name.rawValue, source: source, ta: ta, settings: settings, window: start..<end,
+                name: document.name.rawValue, source: source, ta: ta, settings: settings,
+                window: ScenarioRun.window(from: start, to: end),
                 gates: gates, faults: faults.run))
     }
 

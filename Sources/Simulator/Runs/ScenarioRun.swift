@@ -28,8 +28,9 @@ public struct ScenarioRun: Sendable {
     public var source: Source
     public var ta: TechnicalAnalysisConfiguration
     public var settings: SimulationSettings
-    /// Signals outside [start, end) are not simulated (they still warm the indicators up).
-    public var window: Range<TimestampNanos>?
+    /// The event times simulated; other signals still warm the indicators up. A signal is stamped at its bar's end,
+    /// so a window from `start` to `end` takes the bars ending in (start, end]: `ScenarioRun.window(from:to:)`.
+    public var window: ClosedRange<TimestampNanos>?
     public var gates: [Gate]
     /// Signal-level faults (SignalFaults.swift), applied in list order between the source and the window filter.
     /// Price shocks live in the generator's settings.
@@ -37,7 +38,7 @@ public struct ScenarioRun: Sendable {
 
     public init(
         name: String, source: Source, ta: TechnicalAnalysisConfiguration = TechnicalAnalysisConfiguration(),
-        settings: SimulationSettings, window: Range<TimestampNanos>? = nil, gates: [Gate] = [], faults: [Fault] = []
+        settings: SimulationSettings, window: ClosedRange<TimestampNanos>? = nil, gates: [Gate] = [], faults: [Fault] = []
     ) {
         self.name = name
         self.source = source
@@ -46,6 +47,12 @@ public struct ScenarioRun: Sendable {
         self.window = window
         self.gates = gates
         self.faults = faults
+    }
+
+    /// The window of bars ending after `start` and up to `end`: the bar that ends at the open (trades before it) is
+    /// out, the one that ends at `end` is in.
+    public static func window(from start: TimestampNanos, to end: TimestampNanos) -> ClosedRange<TimestampNanos> {
+        (start + 1)...max(start + 1, end)
     }
 }
 
@@ -129,7 +136,7 @@ public enum ScenarioRunner {
         var output: EventOutput
         /// Faults come first, so the window sees faulted event times.
         var faults: SignalFaults
-        let window: Range<TimestampNanos>?
+        let window: ClosedRange<TimestampNanos>?
 
         mutating func consume(_ signal: inout SignalRecord) throws {
             guard !self.faults.isEmpty else { return try self.deliver(signal) }

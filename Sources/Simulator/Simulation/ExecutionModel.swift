@@ -42,9 +42,13 @@ public struct TorghutExecutionModel: Sendable, Hashable {
         {
             limit = try exact(
                 decision.action == .buy ? limit.adding(halfSpread) : limit.subtracting(halfSpread), "a limit price")
+            // A spread of twice the price or more is not a market: such a quote would sell for nothing, so the
+            // order is priced as without a quote.
+            if limit <= .zero { limit = decision.referencePrice }
         }
         let tick = limit >= Decimal(1) ? Decimal(units: 10_000_000) : Decimal(units: 100_000)
         limit = try exact(limit.rounded(toMultipleOf: tick, rule: .halfUp), "a limit price")
+        // Only a reference below half a tick rounds to zero: the smallest price is one tick.
         if limit <= .zero { limit = tick }
         return SimulatedOrder(
             clientOrderID: decision.clientOrderID, strategy: decision.strategy, symbol: decision.symbol,

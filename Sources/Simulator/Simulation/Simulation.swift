@@ -41,7 +41,7 @@ public struct Simulation: Sendable {
     /// open, close and shift). Every signal asks, and most symbols are not held.
     private var heldByName = StringIdentityCache()
     private let startingEquity: Decimal
-    private var accumulator = MetricsAccumulator()
+    private var accumulator: MetricsAccumulator
     private var eventCount = 0
     /// Reused from signal to signal: a warm loop allocates only when a strategy decides.
     private var evaluations = SignalEvaluations()
@@ -63,6 +63,7 @@ public struct Simulation: Sendable {
         self.averageDailyVolume = settings.costs.advUSD > 0 ? PlanRunner.decimalValue(settings.costs.advUSD) : nil
         self.portfolio = Portfolio(cash: settings.startingCash, positions: settings.positions)
         self.startingEquity = try self.portfolio.equity()
+        self.accumulator = MetricsAccumulator(startingEquity: self.startingEquity)
     }
 
     /// Runs one signal; `emit` receives the events it caused, numbered from 1 across the run.

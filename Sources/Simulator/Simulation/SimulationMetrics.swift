@@ -86,16 +86,30 @@ public struct SimulationMetrics: Sendable, Hashable {
 }
 
 /// Accumulates what the metrics need, O(1) per event apart from the slippage list (one double per fill).
+///
+/// Both risk metrics start from the starting equity: the drawdown's high-water mark is at least it, and the first
+/// minute's return is measured against it. A minute's equity is the last observed in it (after that signal's
+/// fills), and the last minute is closed by `finish`.
 struct MetricsAccumulator: Sendable {
     var metrics = SimulationMetrics()
     private var slippages: [Double] = []
     private var tradedNotional = 0.0
-    private var highWater = 0.0
+    private var highWater: Double
+    /// The minute of the latest observation (`.min` before the first) and the equity observed last.
     private var minute: Int64 = .min
-    private var minuteEquity = 0.0
+    private var lastEquity: Double
+    /// The equity that closed the previous minute (the starting equity before the first).
+    private var previousClose: Double
     private var returns = 0
     private var returnSum = 0.0
     private var returnSquares = 0.0
+
+    init(startingEquity: Decimal) {
+        let starting = startingEquity.doubleValue
+        self.highWater = starting
+        self.lastEquity = starting
+        self.previousClose = starting
+    }
 
     mutating func observe(equity: Decimal, at time: TimestampNanos) {
         let value = equity.doubleValue
@@ -105,15 +119,21 @@ struct MetricsAccumulator: Sendable {
         }
         let minute = Timestamp.floorDivide(time, Timestamp.nanosPerMinute)
         if minute != self.minute {
-            if self.minute != .min, self.minuteEquity > 0 {
-                let r = value / self.minuteEquity - 1
-                self.returns += 1
-                self.returnSum += r
-                self.returnSquares += r * r
-            }
+            if self.minute != .min { self.closeMinute() }
             self.minute = minute
-            self.minuteEquity = value
         }
+        self.lastEquity = value
+    }
+
+    /// Adds the return of the minute that ends with `lastEquity`.
+    private mutating func closeMinute() {
+        if self.previousClose > 0 {
+            let r = self.lastEquity / self.previousClose - 1
+            self.returns += 1
+            self.returnSum += r
+            self.returnSquares += r * r
+        }
+        self.previousClose = self.lastEquity
     }
 
     mutating func record(_ fill: SimulatedFill) {
@@ -122,7 +142,9 @@ struct MetricsAccumulator: Sendable {
     }
 
     func finish(_ portfolio: Portfolio, startingEquity: Decimal) throws(SimulationError) -> SimulationMetrics {
-        var metrics = self.metrics
+        var closed = self
+        if closed.minute != .min { closed.closeMinute() }
+        var metrics = closed.metrics
         metrics.startingEquity = startingEquity
         metrics.endingEquity = try portfolio.equity()
         metrics.realizedPnL = portfolio.realizedPnL
@@ -138,10 +160,10 @@ struct MetricsAccumulator: Sendable {
         let starting = startingEquity.doubleValue
         metrics.turnover = starting > 0 ? self.tradedNotional / starting : 0
         metrics.costBps = self.tradedNotional > 0 ? portfolio.costs.doubleValue / self.tradedNotional * 10_000 : 0
-        if self.returns > 1 {
-            let n = Double(self.returns)
-            let mean = self.returnSum / n
-            let variance = max(0, (self.returnSquares - n * mean * mean) / (n - 1))
+        if closed.returns > 1 {
+            let n = Double(closed.returns)
+            let mean = closed.returnSum / n
+            let variance = max(0, (closed.returnSquares - n * mean * mean) / (n - 1))
             metrics.sharpe = variance > 0 ? mean / variance.squareRoot() * (252.0 * 390).squareRoot() : 0
         }
         return metrics
