@@ -66,8 +66,43 @@ enum TreeChecks {
             Self.universeReference(
                 scenario.universe, symbols: named, universes: universes,
                 consequence: "so no strategy may trade it in this scenario", severity: .error, into: &diagnostics)
+            Self.positionOwners(scenario, documents: documents, universes: universes, into: &diagnostics)
         }
         return diagnostics
+    }
+
+    /// SPEC021 for a starting position's `strategy` that names no Strategy; SPEC028 (an error) when that strategy
+    /// does not trade the position's symbol, so it could never manage it.
+    static func positionOwners(
+        _ scenario: ScenarioSpec, documents: [SpecDocument], universes: [Identifier: [Symbol]],
+        into diagnostics: inout [Diagnostic]
+    ) {
+        var strategies: [Identifier: StrategySpec] = [:]
+        for document in documents {
+            if case .strategy(let strategy) = document.body, strategies[document.name] == nil {
+                strategies[document.name] = strategy
+            }
+        }
+        for position in scenario.account.positions where position.symbol.span.start != nil {
+            guard let owner = position.strategy else { continue }
+            guard let strategy = strategies[owner.value] else {
+                let names = strategies.keys.sorted().map(\.rawValue)
+                var notes = names.isEmpty ? ["the tree has no Strategy document"] : []
+                if let guess = closestMatch(to: owner.value.rawValue, in: names) { notes.append("did you mean '\(guess)'?") }
+                diagnostics.append(
+                    Diagnostic(.unresolvedReference, "strategy '\(owner.value)' is not defined", at: owner.span, notes: notes))
+                continue
+            }
+            let traded = strategy.symbols.isEmpty ? universes[strategy.universe.value] ?? [] : strategy.symbols.map(\.value)
+            if !traded.contains(position.symbol.value) {
+                diagnostics.append(
+                    Diagnostic(
+                        .overrideOutsideUniverse,
+                        "strategy '\(owner.value)' does not trade '\(position.symbol.value)', so it could never manage "
+                            + "this position",
+                        at: owner.span, severity: .error, notes: ["leave 'strategy' out to hold it in the account alone"]))
+            }
+        }
     }
 
     /// One spec's reference to a universe: SPEC021 when the universe is missing (with the closest name), SPEC028 for

@@ -126,6 +126,8 @@ extension ScenarioSpec {
         public var symbol: Located<Symbol>
         public var quantityShares: Located<Decimal>
         public var averagePriceUSD: Located<Decimal>
+        /// The strategy whose book starts with the position; nil: the account's alone (no strategy manages it).
+        public var strategy: Located<Identifier>?
         /// The list item.
         public var span: SourceSpan
 
@@ -145,6 +147,13 @@ extension ScenarioSpec {
                         .decimal(
                             "Average entry price, the cost basis of the unrealized PnL.", unit: "USD", min: .zero,
                             minExclusive: true))),
+                strategy: r.optional(
+                    "strategy",
+                    .located(
+                        .identifier(
+                            "The strategy that holds the position: its book starts with it, so its exits, stops and "
+                                + "hold limits apply. Without it the position is the account's alone: marked and "
+                                + "risk-checked, never managed by a strategy."))),
                 span: r.site.keySpan)
         }
     }

@@ -245,6 +245,41 @@ import Testing
         #expect(try portfolio.equity() == Decimal(101_000_000 + 500 + 1_000))
     }
 
+    /// A starting position held by a strategy is in its book: TSMOM skips its long entry in AAPL from the first
+    /// signal and its sells reduce the long it knows of. Without a holder the book starts flat and buys AAPL.
+    @Test func aStartingPositionHeldByAStrategyIsInItsBook() throws {
+        let plan = try Self.plan("examples/torghut-aded76ac0f")
+        let aapl = Symbol("AAPL")!
+        func run(held: Bool) throws -> [(Decision, [RuleOutcome])] {
+            var settings = SimulationSettings(
+                startingCash: Decimal(100_000), positions: [(aapl, Decimal(100), Decimal(400))])
+            if held { settings.positionHolders = [(aapl, Identifier("intraday_tsmom_v1@prod")!)] }
+            var simulation = try Simulation(plan: plan, settings: settings)
+            var decisions: [(Decision, [RuleOutcome])] = []
+            for signal in Self.signals(.trendDay, seed: 7, minutes: 30) {
+                try simulation.process(signal) { _, event in
+                    if case .decision(let decision, let trace) = event, decision.symbol == aapl {
+                        decisions.append((decision, trace))
+                    }
+                }
+            }
+            return decisions
+        }
+        let held = try run(held: true)
+        let flat = try run(held: false)
+        #expect(!held.isEmpty && !flat.isEmpty)
+        // Held: the long entry is skipped until the book's AAPL position is gone, so no AAPL buy comes first.
+        #expect(held.first?.1.first?.result == .skippedHeldDirection)
+        #expect(held.first?.0.action == .sell)
+        // Flat: the book buys AAPL (a long entry) although the account already holds 100 shares.
+        #expect(flat.contains { $0.0.action == .buy && $0.0.intent == .entry })
+        #expect(flat.first?.1.first?.result != .skippedHeldDirection)
+        // A holder that is not in the plan stops the run before it starts.
+        var stray = SimulationSettings(startingCash: Decimal(100_000), positions: [(aapl, Decimal(100), Decimal(400))])
+        stray.positionHolders = [(aapl, Identifier("nobody@prod")!)]
+        #expect(throws: SimulationError.self) { try Simulation(plan: plan, settings: stray) }
+    }
+
     /// Drawdown and Sharpe start from the starting equity and include the last minute: a fall at the first signal
     /// is a drawdown, and three minutes of observations give three returns (start → 1st → 2nd → 3rd minute's close).
     @Test func riskMetricsStartFromTheStartingEquityAndCloseTheLastMinute() throws {

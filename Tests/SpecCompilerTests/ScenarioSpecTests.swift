@@ -19,6 +19,32 @@ import Testing
         DiagnosticRenderer.location(span).replacing(TestPaths.root + "/", with: "")
     }
 
+    /// A starting position's `strategy` must name a Strategy of the tree (SPEC021, with the closest name) that
+    /// trades the symbol (SPEC028, an error); a valid one decodes with its span.
+    @Test func positionHoldersAreStrategiesThatTradeTheSymbol() throws {
+        let directory = try TemporaryDirectory()
+        func check(_ position: String) -> [Diagnostic] {
+            let path = directory.write(
+                "s.yaml",
+                Self.scenario(
+                    Self.validSession + Self.validSource + "  account:\n    starting_cash_usd: 1000\n    positions:\n"
+                        + "      - \(position)\n", universe: "us-equities"))
+            let tree = SpecTreeLoader().load(paths: [TestPaths.path("specs"), path])
+            return tree.diagnostics.filter { $0.span.file == path }
+        }
+        let unknown = check("{symbol: AAPL, quantity_shares: 5, average_price_usd: 200, strategy: intraday_tsmom_v2@prod}")
+        #expect(unknown.map(\.code) == [.unresolvedReference])
+        #expect(unknown.first?.message == "strategy 'intraday_tsmom_v2@prod' is not defined")
+        #expect(unknown.first?.notes == ["did you mean 'intraday_tsmom_v1@prod'?"])
+        #expect(unknown.first.map { "\($0.span.start!.line):\($0.span.start!.column)" } == "11:78")
+        let elsewhere = check(
+            "{symbol: SPY, quantity_shares: 5, average_price_usd: 200, strategy: late_day_continuation_long_v1@research}")
+        #expect(elsewhere.map(\.code) == [.overrideOutsideUniverse] && elsewhere.first?.severity == .error)
+        #expect(elsewhere.first?.message
+            == "strategy 'late_day_continuation_long_v1@research' does not trade 'SPY', so it could never manage this position")
+        #expect(check("{symbol: AAPL, quantity_shares: 5, average_price_usd: 200, strategy: legacy_macd_rsi@prod}").isEmpty)
+    }
+
     @Test func bundledTrendDayDecodesWithDefaultsAndSpans() throws {
         let (scenario, tree) = try Self.scenario("trend-day")
         #expect(tree.diagnostics.allSatisfy { $0.code == .fractionAboveOne }, "\(tree.diagnostics)")

@@ -190,6 +190,14 @@ public struct PlanRunner: Sendable {
         }
     }
 
+    /// Gives `strategy`'s book a position held before the first signal (a scenario's starting position, positions
+    /// restored from the broker). False when the plan has no such strategy.
+    public mutating func startPosition(_ state: SymbolState, of symbol: Symbol, heldBy strategy: Identifier) -> Bool {
+        guard let index = self.books.firstIndex(where: { $0.strategy.id == strategy }) else { return false }
+        self.books[index].setState(state, for: symbol)
+        return true
+    }
+
     /// Records a fill for the strategy that decided it, counted in the session of the fill's time.
     public mutating func applyFill(_ decision: Decision, quantity: Decimal, price: Decimal, time: TimestampNanos) {
         guard let index = self.books.firstIndex(where: { $0.strategy.id == decision.strategy }) else { return }

@@ -62,7 +62,7 @@ public enum ScenarioResolver {
             source = .files([dataset.resolvedPath])
         }
         let costs = scenario.costs
-        let settings = SimulationSettings(
+        var settings = SimulationSettings(
             startingCash: scenario.account.startingCashUSD.value,
             positions: scenario.account.positions.map {
                 (symbol: $0.symbol.value, quantity: $0.quantityShares.value, averagePrice: $0.averagePriceUSD.value)
@@ -73,6 +73,10 @@ public enum ScenarioResolver {
                 perTradeFeeUSD: costs.perTradeFeeUSD,
                 impactBpsAtFullParticipation: costs.impactBPSAtFullParticipation.doubleValue,
                 executionSeconds: costs.executionSeconds, advUSD: costs.advUSD.doubleValue))
+        settings.positionHolders = scenario.account.positions.compactMap { position in
+            position.strategy.map { (symbol: position.symbol.value, strategy: $0.value) }
+        }
+        settings.positionsEnteredAt = start
         let gates = scenario.gates.map {
             ScenarioRun.Gate(metric: $0.metric.value, min: $0.min?.value.doubleValue, max: $0.max?.value.doubleValue)
         }

@@ -12,6 +12,11 @@ public struct SimulationSettings: Sendable {
     public var stepShares: Decimal
     /// Buying power = multiplier × equity − gross exposure: 2 is a Reg T margin account, 1 a cash account.
     public var buyingPowerMultiplier: Decimal
+    /// Starting positions a strategy holds: its book starts with the position, so its exits, stops and hold limits
+    /// apply. The other starting positions are the account's alone.
+    public var positionHolders: [(symbol: Symbol, strategy: Identifier)] = []
+    /// When the held starting positions count as entered (the run's start), for hold limits; nil: no entry time.
+    public var positionsEnteredAt: TimestampNanos?
 
     public init(
         startingCash: Decimal, positions: [(symbol: Symbol, quantity: Decimal, averagePrice: Decimal)] = [],
@@ -64,6 +69,17 @@ public struct Simulation: Sendable {
         self.portfolio = Portfolio(cash: settings.startingCash, positions: settings.positions)
         self.startingEquity = try self.portfolio.equity()
         self.accumulator = MetricsAccumulator(startingEquity: self.startingEquity)
+        for (symbol, strategy) in settings.positionHolders {
+            guard let position = self.portfolio.position(symbol) else {
+                throw SimulationError("strategy \(strategy) holds \(symbol), which is not a starting position")
+            }
+            let state = SymbolState(
+                quantity: position.quantity, averageEntryPrice: position.averagePrice,
+                entryTime: settings.positionsEnteredAt)
+            guard self.runner.startPosition(state, of: symbol, heldBy: strategy) else {
+                throw SimulationError("strategy \(strategy), which holds \(symbol) at the start, is not in the plan")
+            }
+        }
     }
 
     /// Runs one signal; `emit` receives the events it caused, numbered from 1 across the run.
