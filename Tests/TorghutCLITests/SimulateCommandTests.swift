@@ -75,6 +75,12 @@ import Testing
         #expect(result.stdout.contains(
             "= note:   - 2026-03-06T15:09:40Z MSFT buy entry 739 @ 440.49 (breakout_continuation_long) -> risk rejected: "
                 + "max_notional_exceeded"))
+        // The first differing event: the refusal became a clamped order (the signals before it are unchanged).
+        #expect(result.stdout.contains(
+            " = note: first differing event 6112:\n"
+                + " = note:   - event 6112 risk_rejected MSFT buy 739 limit 440.5: max_notional_exceeded\n"
+                + " = note:   + event 6112 order MSFT buy 227.0147 limit 440.5 (requested 739: "
+                + "gross_exposure_capacity_exhausted, qty_invalid_increment)\n"))
         #expect(result.stdout.contains("= note: metric orders: 0 → 2"))
         #expect(result.stdout.hasSuffix("golden: 1 of 2 scenarios failed\n"))
     }

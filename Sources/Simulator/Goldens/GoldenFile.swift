@@ -13,8 +13,12 @@ import SpecModel
 /// metric net_pnl_usd -129.04
 /// strategy intraday_tsmom_v1@prod 170
 ///   2026-03-06T14:30:08Z NVDA sell entry 3 @ 298 (tsmom_trend_down, momentum_reversal_exit)
+/// events
+/// signals 1-1110 3be77ebd30df5199c82189434faaf5f3
+/// event 27 decision 2026-03-06T14:30:11Z intraday_tsmom_v1@prod NVDA sell entry 3 @ 298.01
 /// ```
-/// A spec change shows up in review as changed metric and decision lines, not only as a new hash.
+/// A spec change shows up in review as changed metric, decision and event lines, not only as a new hash. The
+/// `events` section (`GoldenEvents`) is absent from files written before it existed.
 public struct GoldenFile: Sendable, Hashable {
     public var scenario: String
     public var engine: String
@@ -23,6 +27,8 @@ public struct GoldenFile: Sendable, Hashable {
     public var outputs: [Output]
     public var metrics: [(name: String, value: String)]
     public var strategies: [ScenarioResult.StrategyDecisions]
+    /// Nil for a golden file written before the section existed.
+    public var events: GoldenEvents?
 
     public struct Output: Sendable, Hashable {
         public var name: String
@@ -65,6 +71,7 @@ public struct GoldenFile: Sendable, Hashable {
             return (metric.rawValue, rounded?.description ?? "\(value)")
         }
         self.strategies = result.decisions
+        self.events = result.events
     }
 
     public func render() -> String {
@@ -79,6 +86,12 @@ public struct GoldenFile: Sendable, Hashable {
             out += "strategy \(strategy.strategy) \(strategy.lines.count)\n"
             for line in strategy.lines { out += "  \(line)\n" }
         }
+        if let events = self.events {
+            out += "# events: each decision, order, risk rejection, fill and position; signals as XXH3-128 checkpoints "
+            out += "of \(GoldenEvents.signalsPerCheckpoint) signals\n"
+            out += "events\n"
+            for line in events.renderedLines { out += line + "\n" }
+        }
         return out
     }
 
@@ -86,10 +99,19 @@ public struct GoldenFile: Sendable, Hashable {
     public static func parse(_ text: String) -> Result<GoldenFile, GoldenParseError> {
         var file = GoldenFile(scenario: "", engine: "", generator: "", outputs: [], metrics: [], strategies: [])
         var lineNumber = 0
+        // The event number the next `events` line must pass (they are in increasing order).
+        var lastEvent = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = String(rawLine)
             if line.isEmpty || line.hasPrefix("#") { continue }
+            if file.events != nil {
+                // The section is last: every line after its header belongs to it.
+                guard file.events?.parse(line, after: &lastEvent) == true else {
+                    return .failure(GoldenParseError(line: lineNumber))
+                }
+                continue
+            }
             if line.hasPrefix("  ") {
                 guard !file.strategies.isEmpty else { return .failure(GoldenParseError(line: lineNumber)) }
                 file.strategies[file.strategies.count - 1].lines.append(String(line.dropFirst(2)))
@@ -104,6 +126,7 @@ public struct GoldenFile: Sendable, Hashable {
                 file.outputs.append(Output(name: fields[1], hash: fields[2], lines: fields.count == 4 ? Int(fields[3]) : nil))
             case ("metric", 3): file.metrics.append((fields[1], fields[2]))
             case ("strategy", 3): file.strategies.append(.init(strategy: fields[1], lines: []))
+            case ("events", 1): file.events = GoldenEvents()
             default: return .failure(GoldenParseError(line: lineNumber))
             }
         }
@@ -125,7 +148,10 @@ public struct GoldenFile: Sendable, Hashable {
 
     /// What differs from `expected`, as readable lines; empty when the run reproduces the golden exactly.
     public func differences(from expected: GoldenFile) -> [String] {
-        guard self.render() != expected.render() else { return [] }
+        // A file from before the events section verifies on what it has.
+        var comparable = self
+        if expected.events == nil { comparable.events = nil }
+        guard comparable.render() != expected.render() else { return [] }
         var out: [String] = []
         if self.engine != expected.engine { out.append("engine changed: \(expected.engine) → \(self.engine)") }
         if self.generator != expected.generator {
@@ -141,6 +167,15 @@ public struct GoldenFile: Sendable, Hashable {
             out.append("  first difference at decision \(index + 1):")
             if index < old.count { out.append("  - \(old[index])") }
             if index < new.count { out.append("  + \(new[index])") }
+        }
+        switch (expected.events, self.events) {
+        case (let old?, let new?):
+            if let first = new.firstDifference(from: old) { out += first }
+        case (nil, _?):
+            out.append(
+                "the golden file has no events section (it predates it), so the first differing event is unknown")
+        default:
+            break
         }
         for (name, value) in self.metrics {
             let old = expected.metrics.first { $0.name == name }?.value

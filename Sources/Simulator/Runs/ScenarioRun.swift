@@ -72,13 +72,16 @@ public struct ScenarioResult: Sendable {
     public var metricsBytes: [UInt8] = []
     public var metricsHash = ContentHash(high: 0, low: 0)
     public var decisions: [StrategyDecisions] = []
+    /// A golden file's `events` section; nil unless the run kept its decision lines.
+    public var events: GoldenEvents?
     public var failedGates: [String] = []
 }
 
 public enum ScenarioRunner {
     /// Runs a scenario. With `outputDirectory`, writes `events.jsonl` and `metrics.json` there; the hashes are
-    /// computed either way. `decisionLines` keeps every decision's readable line (what goldens hold): memory then
-    /// grows with the decisions, so long runs (`torghut simulate`) leave it off and stay flat.
+    /// computed either way. `decisionLines` keeps every decision's readable line and every non-signal event's (what
+    /// goldens hold): memory then grows with the decisions, so long runs (`torghut simulate`) leave it off and stay
+    /// flat.
     public static func run(
         _ run: ScenarioRun, plan: ExecutionPlan, outputDirectory: String? = nil, decisionLines: Bool = true
     ) throws -> ScenarioResult {
@@ -107,6 +110,11 @@ public enum ScenarioRunner {
         result.eventCount = output.eventCount
         let hasher = output.hasher
         let decisions = output.decisions
+        if decisionLines {
+            var recorder = output.golden
+            recorder.finish()
+            result.events = recorder.events
+        }
         result.eventsHash = hasher.finalize()
         result.metrics = try loop.simulation.metrics()
         result.metricsBytes = Array(try JSONWriter.pretty(result.metrics.json).utf8)
@@ -161,13 +169,15 @@ public enum ScenarioRunner {
         }
     }
 
-    /// Writes, hashes and counts the events of a run and keeps each strategy's decision lines.
+    /// Writes, hashes and counts the events of a run and keeps each strategy's decision lines and the golden file's
+    /// event lines.
     private struct EventOutput: SimulationEventSink {
         var writer: BufferedFileWriter?
         var hasher = ContentHasher()
         var eventCount = 0
         var decisions: [String: [String]] = [:]
         let keepsDecisionLines: Bool
+        var golden = GoldenEvents.Recorder()
         var pending = PendingLines(capacity: Self.blockSize + SignalLineWriter.maximumLength + 1)
         static let blockSize = 64 * 1024
         var lines = SignalLineWriter()
@@ -189,6 +199,7 @@ public enum ScenarioRunner {
                 self.pending.append(line)
             }
             try self.finishLine()
+            if self.keepsDecisionLines { self.golden.signal(number: number, record) }
         }
 
         mutating func event(number: Int, _ event: SimulationEvent) throws {
@@ -208,6 +219,7 @@ public enum ScenarioRunner {
             }
             try self.finishLine()
             guard self.keepsDecisionLines else { return }
+            self.golden.event(number: number, event)
             switch event {
             case .decision(let decision, _):
                 self.decisions[decision.strategy.rawValue, default: []].append(ScenarioRunner.summary(decision))
