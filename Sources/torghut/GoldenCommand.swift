@@ -42,11 +42,8 @@ struct GoldenOptions: ParsableArguments {
             }
         }
         guard problems.isEmpty else {
-            try DiagnosticReport(
-                diagnostics: problems, sources: selection.tree.sources, summary: [("errors", problems.count)],
-                summaryLine: "golden: \(plural(problems.count, "scenario")) could not run"
-            ).print(format)
-            throw ExitCode.invalidInput
+            try ScenarioSelection.stop(
+                problems, selection.tree, "golden: \(plural(problems.count, "scenario")) could not run", format)
         }
         return (selection, goldens)
     }

@@ -117,11 +117,17 @@ struct ScenarioSelection {
                 Diagnostic(.scenarioNotFound, "the spec tree has no Scenario documents", at: .file(paths.first ?? "specs")))
         }
         guard problems.isEmpty else {
-            try DiagnosticReport(
-                diagnostics: problems, sources: self.tree.sources, summary: [("errors", problems.count)],
-                summaryLine: "not simulated: \(plural(problems.count, "error"))"
-            ).print(format)
-            throw ExitCode.invalidInput
+            try Self.stop(problems, self.tree, "not simulated: \(plural(problems.count, "error"))", format)
         }
+    }
+
+    /// Prints `problems` (errors that make the input unusable) with `summaryLine` and exits 2.
+    static func stop(_ problems: [Diagnostic], _ tree: SpecTree, _ summaryLine: String, _ format: DiagnosticFormat)
+        throws -> Never
+    {
+        try DiagnosticReport(
+            diagnostics: problems, sources: tree.sources, summary: [("errors", problems.count)], summaryLine: summaryLine
+        ).print(format)
+        throw ExitCode.invalidInput
     }
 }
