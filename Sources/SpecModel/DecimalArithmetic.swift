@@ -49,6 +49,22 @@ extension Decimal {
         return Decimal.fromWide(Decimal.divide(numerator, by: denominator, rounding: rule))
     }
 
+    /// self × numerator / denominator with one rounding (the product is kept whole, in 128 bits), e.g. a cost basis
+    /// scaled to the part of a position that closes; nil for a zero denominator or out of range.
+    public func multiplied(
+        by numerator: Decimal, dividedBy denominator: Decimal, rounding rule: RoundingRule
+    ) -> Decimal? {
+        guard denominator.units != 0 else { return nil }
+        // |units| < 2^63, so the product (< 2^126) fits; the two scales of 10⁹ cancel.
+        var product = Int128(units) * Int128(numerator.units)
+        var divisor = Int128(denominator.units)
+        if divisor < 0 {
+            product = -product
+            divisor = -divisor
+        }
+        return Decimal.fromWide(Decimal.divide(product, by: divisor, rounding: rule))
+    }
+
     /// The multiple of `step` chosen by `rule` (e.g. a price to tick 0.01 `halfUp`, a quantity to lot 0.0001 `down`).
     ///
     /// Returns nil when `step` is not positive or the result leaves the range.

@@ -231,6 +231,36 @@ import Testing
         #expect(portfolio.position(nvda) == nil && portfolio.closedLegs == 2 && portfolio.winningLegs == 2)
     }
 
+    /// An average price that does not terminate (300.02 / 3) is only displayed rounded: realized and unrealized
+    /// PnL are measured against the exact cost basis, so realized + unrealized − costs is the change in equity to
+    /// the last 10⁻⁹, through partial closes and a flip.
+    @Test func pnlAddsUpExactlyWithARepeatingAveragePrice() throws {
+        let aapl = Symbol("AAPL")!
+        var portfolio = Portfolio(cash: Decimal(10_000), positions: [(aapl, Decimal(1), Decimal("100.003")!)])
+        let start = try portfolio.equity()
+        func check(_ step: String) throws {
+            let gross = try #require(portfolio.realizedPnL.adding(try portfolio.unrealizedPnL()))
+            #expect(try gross.subtracting(portfolio.costs) == (try portfolio.equity()).subtracting(start), "\(step)")
+        }
+        try portfolio.apply(symbol: aapl, quantity: Decimal(2), price: Decimal("100.0085")!, cost: Decimal("0.01")!)
+        #expect(portfolio.position(aapl)?.costBasis == Decimal("300.02")!)
+        #expect(portfolio.position(aapl)?.averagePrice == Decimal("100.006666667")!)
+        try check("bought")
+        let realized = try portfolio.apply(symbol: aapl, quantity: Decimal(-1), price: Decimal(101), cost: Decimal("0.02")!)
+        #expect(realized == Decimal("0.993333333")!)  // 101 − 300.02 / 3, the basis share rounded once
+        #expect(portfolio.position(aapl)?.costBasis == Decimal("200.013333333")!)
+        try check("reduced")
+        portfolio.mark(aapl, at: Decimal("101.07")!)
+        try check("marked")
+        try portfolio.apply(symbol: aapl, quantity: Decimal(-5), price: Decimal("99.99")!, cost: Decimal("0.03")!)
+        #expect(portfolio.position(aapl)?.quantity == Decimal(-3) && portfolio.position(aapl)?.costBasis == Decimal("-299.97")!)
+        try check("flipped")
+        try portfolio.apply(symbol: aapl, quantity: Decimal(3), price: Decimal("98.5")!, cost: .zero)
+        #expect(portfolio.position(aapl) == nil)
+        try check("closed")
+        #expect(try portfolio.unrealizedPnL() == .zero)
+    }
+
     /// Equity is kept as a running sum of position values: a value that leaves the exact range (here a starting
     /// position marked far up) is an error, not a silently smaller sum, and the sum recovers when it comes back.
     @Test func positionValueOutOfRangeIsAnError() throws {

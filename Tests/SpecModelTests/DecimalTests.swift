@@ -219,6 +219,20 @@ let divisionCases: [ArithmeticCase] = [
 ]
 
 @Suite struct DecimalTests {
+    /// a × b / c with one rounding, where a × b alone would leave the range.
+    @Test func multipliedByDividedByRoundsOnce() {
+        let basis = Decimal(9_000_000_000)
+        #expect(basis.multiplied(by: Decimal(100), rounding: .halfEven) == nil)
+        #expect(basis.multiplied(by: Decimal(100), dividedBy: Decimal(300), rounding: .halfEven) == Decimal(3_000_000_000))
+        #expect(Decimal("300.02")!.multiplied(by: Decimal(1), dividedBy: Decimal(3), rounding: .halfEven)
+            == Decimal("100.006666667")!)
+        #expect(Decimal("300.02")!.multiplied(by: Decimal(1), dividedBy: Decimal(3), rounding: .down)
+            == Decimal("100.006666666")!)
+        #expect(Decimal("-300.02")!.multiplied(by: Decimal(2), dividedBy: Decimal(-3), rounding: .halfEven)
+            == Decimal("200.013333333")!)
+        #expect(Decimal(1).multiplied(by: Decimal(1), dividedBy: .zero, rounding: .halfEven) == nil)
+    }
+
     @Test(arguments: parseCases)
     func parse(_ testCase: ParseCase) {
         let result = Decimal.parse(testCase.input[...]).map(\.units)

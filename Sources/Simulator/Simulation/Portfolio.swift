@@ -36,6 +36,9 @@ public struct Portfolio: Sendable, Hashable {
         public var averagePrice: Decimal
         /// The last price seen for the symbol.
         public var mark: Decimal
+        /// What the open quantity cost, signed like it: the notionals that opened it, less the part realized. Exact;
+        /// `averagePrice` is this over the quantity, rounded, for display.
+        public var costBasis: Decimal
     }
 
     public private(set) var cash: Decimal
@@ -57,12 +60,15 @@ public struct Portfolio: Sendable, Hashable {
     public init(cash: Decimal, positions: [(symbol: Symbol, quantity: Decimal, averagePrice: Decimal)] = []) {
         self.cash = cash
         for position in positions.sorted(by: { $0.symbol < $1.symbol }) where !position.quantity.isZero {
+            // Marked at its average price, the position is worth its cost basis (nil only past the decimal's range,
+            // which `equity()` reports).
+            let basis = position.quantity.multiplied(by: position.averagePrice, rounding: .halfEven)
             self.positions.append(
                 Position(
                     symbol: position.symbol, quantity: position.quantity, averagePrice: position.averagePrice,
-                    mark: position.averagePrice))
+                    mark: position.averagePrice, costBasis: basis ?? .zero))
             self.values.append(.zero)
-            self.setValue(at: self.values.count - 1, Self.value(of: self.positions[self.positions.count - 1]))
+            self.setValue(at: self.values.count - 1, basis)
         }
     }
 
@@ -95,15 +101,14 @@ public struct Portfolio: Sendable, Hashable {
         try exact(self.cash.adding(try self.marketValue()), "equity")
     }
 
-    /// Unrealized PnL: Σ quantity × (mark − average price).
+    /// Unrealized PnL: the market value less the cost basis of what is open. With the realized PnL measured against
+    /// the same basis, realized + unrealized − costs equals the change in equity exactly.
     public func unrealizedPnL() throws(SimulationError) -> Decimal {
-        var total = Decimal.zero
+        var basis = Decimal.zero
         for position in self.positions {
-            let move = try exact(position.mark.subtracting(position.averagePrice), "a price move")
-            let value = try exact(position.quantity.multiplied(by: move, rounding: .halfEven), "unrealized PnL")
-            total = try exact(total.adding(value), "unrealized PnL")
+            basis = try exact(basis.adding(position.costBasis), "the cost basis")
         }
-        return total
+        return try exact(try self.marketValue().subtracting(basis), "unrealized PnL")
     }
 
     /// Records the latest price of a held symbol.
@@ -139,7 +144,8 @@ public struct Portfolio: Sendable, Hashable {
             index = existing
         } else {
             let insertAt = self.positions.firstIndex { symbol < $0.symbol } ?? self.positions.count
-            self.positions.insert(Position(symbol: symbol, quantity: .zero, averagePrice: price, mark: price), at: insertAt)
+            self.positions.insert(
+                Position(symbol: symbol, quantity: .zero, averagePrice: price, mark: price, costBasis: .zero), at: insertAt)
             self.values.insert(.zero, at: insertAt)
             index = insertAt
         }
@@ -148,28 +154,38 @@ public struct Portfolio: Sendable, Hashable {
         var realized = Decimal.zero
         let held = position.quantity
         if held.isZero || held.signum == quantity.signum {
-            // Opening or adding: a new weighted average price.
-            let total = try exact(held.adding(quantity), "a position quantity")
-            let heldCost = try exact(held.multiplied(by: position.averagePrice, rounding: .halfEven), "a position cost")
-            let sum = try exact(heldCost.adding(notional), "a position cost")
-            position.averagePrice = try exact(sum.divided(by: total, rounding: .halfEven), "an average price")
-            position.quantity = total
+            // Opening or adding: the notional joins the cost basis.
+            position.quantity = try exact(held.adding(quantity), "a position quantity")
+            position.costBasis = try exact(position.costBasis.adding(notional), "the cost basis")
         } else {
-            // Reducing, closing or flipping: the closed part realizes against the average price.
+            // Reducing, closing or flipping: the closed part takes its share of the basis and realizes the rest.
             let closing = min(held.magnitude, quantity.magnitude)
-            let move = try exact(price.subtracting(position.averagePrice), "a price move")
-            let signedClosing = held.isNegative ? closing.negated : closing
-            realized = try exact(signedClosing.multiplied(by: move, rounding: .halfEven), "realized PnL")
+            let closingQuantity = held.isNegative ? closing : closing.negated
+            // The closing part's notional; an opening remainder (a flip) gets the rest of the fill's, so the two add
+            // up to the cash that moved.
+            let closingNotional =
+                closing == quantity.magnitude
+                ? notional : try exact(closingQuantity.multiplied(by: price, rounding: .halfEven), "a fill notional")
+            let released =
+                closing == held.magnitude
+                ? position.costBasis
+                : try exact(
+                    position.costBasis.multiplied(by: closing, dividedBy: held.magnitude, rounding: .halfEven),
+                    "the cost basis")
+            realized = try exact(closingNotional.negated.subtracting(released), "realized PnL")
             self.realizedPnL = try exact(self.realizedPnL.adding(realized), "realized PnL")
             self.closedLegs += 1
             if realized > .zero { self.winningLegs += 1 }
-            let remaining = try exact(held.adding(quantity), "a position quantity")
-            if remaining.isZero || remaining.signum == held.signum {
-                position.quantity = remaining
-            } else {
-                position.quantity = remaining  // flipped: the new side opens at the fill price
-                position.averagePrice = price
+            position.quantity = try exact(held.adding(quantity), "a position quantity")
+            position.costBasis = try exact(position.costBasis.subtracting(released), "the cost basis")
+            if !position.quantity.isZero && position.quantity.signum != held.signum {
+                // Flipped: the new side opens at the fill price.
+                position.costBasis = try exact(notional.subtracting(closingNotional), "the cost basis")
             }
+        }
+        if !position.quantity.isZero {
+            position.averagePrice = try exact(
+                position.costBasis.divided(by: position.quantity, rounding: .halfEven), "an average price")
         }
         if position.quantity.isZero {
             self.setValue(at: index, .zero)
