@@ -289,6 +289,7 @@ public enum ScenarioMetric: String, Sendable, Hashable, CaseIterable {
     case costBPS = "cost_bps"
     case orders
     case fills
+    case ordersOverCapacity = "orders_over_capacity"
     case decisions
     case signals
 
@@ -310,6 +311,8 @@ public enum ScenarioMetric: String, Sendable, Hashable, CaseIterable {
         case .costBPS: "Costs divided by the fills' absolute notional, in basis points."
         case .orders: "Orders sent (count)."
         case .fills: "Fills received (count)."
+        case .ordersOverCapacity:
+            "Orders whose notional exceeded max_participation_fraction_of_adv of adv_usd (count); they still fill."
         case .decisions: "Trade decisions made, including those risk rejected (count)."
         case .signals: "TA signals evaluated (count)."
         }

@@ -141,6 +141,31 @@ import Testing
         #expect(!ScenarioRun.window(from: start, to: end).contains(start))
     }
 
+    /// Orders above the cost model's participation cap are reported (an event field, a metric a gate can check)
+    /// and still fill; with the default $50 M ADV none of TSMOM's $1,000 entries is.
+    @Test func ordersOverCapacityAreReportedAndStillFill() throws {
+        let directory = "/tmp/torghut-scenario-capacity-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            FileSystem.remove(FileSystem.join(directory, "events.jsonl"))
+            FileSystem.remove(FileSystem.join(directory, "metrics.json"))
+        }
+        let plan = try Self.plan()
+        let normal = try ScenarioRunner.run(Self.scenario(), plan: plan)
+        #expect(normal.metrics.orders > 0 && normal.metrics.ordersOverCapacity == 0)
+        // $1,000 entries against a $5,000 ADV: 20 % participation, above the 10 % cap.
+        var run = Self.scenario(gates: [.init(metric: .ordersOverCapacity, max: 0)])
+        run.settings.costs = TorghutCostModel(advUSD: 5_000)
+        let thin = try ScenarioRunner.run(run, plan: plan, outputDirectory: directory)
+        #expect(thin.metrics.ordersOverCapacity == thin.metrics.orders && thin.metrics.fills == thin.metrics.orders)
+        #expect(thin.failedGates.first?.hasPrefix("orders_over_capacity = ") == true)
+        let events = String(decoding: try FileSystem.read(FileSystem.join(directory, "events.jsonl"), limit: 1 << 30).get(), as: UTF8.self)
+        let orders = events.split(separator: "\n").filter { $0.contains("\"kind\":\"order\"") }
+        #expect(!orders.isEmpty && orders.allSatisfy { $0.contains("\"over_capacity\":true") })
+        let metrics = String(decoding: try FileSystem.read(FileSystem.join(directory, "metrics.json"), limit: 1 << 20).get(), as: UTF8.self)
+        #expect(metrics.contains("\"over_capacity\": \(thin.metrics.orders)"))
+        #expect(GoldenFile(thin).render().contains("\nmetric orders_over_capacity \(thin.metrics.orders)\n"))
+    }
+
     @Test func gatesFailWithTheValuesCompared() throws {
         let result = try ScenarioRunner.run(
             Self.scenario(gates: [

@@ -348,9 +348,9 @@ import Testing
                 "did you mean 'orders'?",
                 "allowed values: net_pnl_usd, gross_pnl_usd, realized_pnl_usd, unrealized_pnl_usd, costs_usd, sharpe, "
                     + "max_drawdown_fraction, win_rate, fill_rate, slippage_bps_median, slippage_bps_p95, turnover, "
-                    + "cost_bps, orders, fills, decisions, signals",
+                    + "cost_bps, orders, fills, orders_over_capacity, decisions, signals",
             ])
-        #expect(ScenarioMetric.allCases.count == 17)
+        #expect(ScenarioMetric.allCases.count == 18)
     }
 
     @Test func aFailedItemIsNotComparedAsAPlaceholder() throws {

@@ -192,7 +192,7 @@ struct CLI {
         #expect((session?["date"] as? [String: Any])?["pattern"] as? String == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         let gate = (properties?["gates"] as? [String: Any])?["items"] as? [String: Any]
         let metric = (gate?["properties"] as? [String: Any])?["metric"] as? [String: Any]
-        #expect((metric?["enum"] as? [String])?.count == 17)
+        #expect((metric?["enum"] as? [String])?.count == 18)
         #expect((gate?["anyOf"] as? [[String: [String]]]) == [["required": ["min"]], ["required": ["max"]]])
     }
 

@@ -165,6 +165,7 @@ public struct GoldenEvents: Sendable {
             if let requested = order.requestedQuantity {
                 text += " (requested \(requested): \(order.riskClamps.map(\.reason).joined(separator: ", ")))"
             }
+            if order.overCapacity { text += " over capacity" }
             return text
         case .riskRejected(let order, let finding):
             return "risk_rejected \(order.symbol.rawValue) \(order.action.rawValue) \(order.quantity) limit "

@@ -41,7 +41,7 @@ public struct GoldenFile: Sendable, Hashable {
 
     /// Every metric, in the order golden files list them: the funnel first, then money, then ratios.
     public static let metricOrder: [ScenarioMetric] = [
-        .signals, .decisions, .orders, .fills, .netPnLUSD, .grossPnLUSD, .realizedPnLUSD, .unrealizedPnLUSD,
+        .signals, .decisions, .orders, .fills, .ordersOverCapacity, .netPnLUSD, .grossPnLUSD, .realizedPnLUSD, .unrealizedPnLUSD,
         .costsUSD, .sharpe, .maxDrawdownFraction, .winRate, .fillRate, .slippageBPSMedian, .slippageBPSP95, .turnover,
         .costBPS,
     ]

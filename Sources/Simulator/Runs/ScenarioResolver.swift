@@ -72,7 +72,8 @@ public enum ScenarioResolver {
                 commissionPerShareUSD: costs.commissionPerShareUSD, minCommissionUSD: costs.minCommissionUSD,
                 perTradeFeeUSD: costs.perTradeFeeUSD,
                 impactBpsAtFullParticipation: costs.impactBPSAtFullParticipation.doubleValue,
-                executionSeconds: costs.executionSeconds, advUSD: costs.advUSD.doubleValue))
+                executionSeconds: costs.executionSeconds, advUSD: costs.advUSD.doubleValue,
+                maxParticipationFraction: costs.maxParticipationFractionOfADV.doubleValue))
         settings.positionHolders = scenario.account.positions.compactMap { position in
             position.strategy.map { (symbol: position.symbol.value, strategy: $0.value) }
         }

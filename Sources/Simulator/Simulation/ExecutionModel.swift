@@ -15,6 +15,8 @@ public struct SimulatedOrder: Sendable, Hashable {
     /// Set when the risk chain clamped the order: the quantity the strategy asked for, and each clamp.
     public var requestedQuantity: Decimal? = nil
     public var riskClamps: [RiskFinding] = []
+    /// The notional exceeds the cost model's participation cap (`TorghutCostModel.exceedsCapacity`); it still fills.
+    public var overCapacity = false
 }
 
 public struct SimulatedFill: Sendable, Hashable {
@@ -79,11 +81,13 @@ public struct TorghutCostModel: Sendable, Hashable {
     public var impactBpsAtFullParticipation: Double
     public var executionSeconds: Int
     public var advUSD: Double
+    /// Participation (notional / `advUSD`) above which an order is reported as exceeding capacity.
+    public var maxParticipationFraction: Double
 
     public init(
         enabled: Bool = true, commissionBps: Decimal = .zero, commissionPerShareUSD: Decimal = .zero,
         minCommissionUSD: Decimal = .zero, perTradeFeeUSD: Decimal = .zero, impactBpsAtFullParticipation: Double = 50,
-        executionSeconds: Int = 60, advUSD: Double = 50_000_000
+        executionSeconds: Int = 60, advUSD: Double = 50_000_000, maxParticipationFraction: Double = 0.1
     ) {
         self.enabled = enabled
         self.commissionBps = commissionBps
@@ -93,6 +97,16 @@ public struct TorghutCostModel: Sendable, Hashable {
         self.impactBpsAtFullParticipation = impactBpsAtFullParticipation
         self.executionSeconds = executionSeconds
         self.advUSD = advUSD
+        self.maxParticipationFraction = maxParticipationFraction
+    }
+
+    /// Whether an order of `quantity` at `price` takes more than `maxParticipationFraction` of the average daily
+    /// volume (never without an ADV). Reported, not refused: the risk policy's own participation cap refuses.
+    public func exceedsCapacity(quantity: Decimal, price: Decimal) -> Bool {
+        guard self.advUSD > 0, let notional = quantity.magnitude.multiplied(by: price, rounding: .halfEven) else {
+            return false
+        }
+        return notional.doubleValue / self.advUSD > self.maxParticipationFraction
     }
 
     /// - Parameter volatilityPerSecond: the signal's `vol_realized.w60s` (per-bar σ of 1-second bars); scaled to a

@@ -145,6 +145,10 @@ public struct Simulation: Sendable {
             }
             self.risk.record(intent, allowed: order.quantity, account: account, in: &self.riskState)
             self.accumulator.metrics.orders += 1
+            if self.settings.costs.exceedsCapacity(quantity: order.quantity, price: order.limitPrice) {
+                order.overCapacity = true
+                self.accumulator.metrics.ordersOverCapacity += 1
+            }
             try self.emit(.order(order), emit)
             let cost = try self.settings.costs.cost(
                 quantity: order.quantity, price: order.limitPrice, volatilityPerSecond: signal.volRealized?.w60s)

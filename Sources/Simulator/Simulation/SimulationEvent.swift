@@ -58,6 +58,7 @@ public enum SimulationEvent: Sendable, Hashable {
             object["reference_price"] = .decimal(order.referencePrice)
             if let requested = order.requestedQuantity { object["requested_quantity"] = .decimal(requested) }
             if !order.riskClamps.isEmpty { object["risk"] = .array(order.riskClamps.map(Self.json)) }
+            if order.overCapacity { object["over_capacity"] = .bool(true) }
         case .riskRejected(let order, let finding):
             object["ts"] = .string(Timestamp.format(order.time))
             object["client_order_id"] = .string(order.clientOrderID)

@@ -34,6 +34,8 @@ public struct SimulationMetrics: Sendable, Hashable {
     /// Decisions the risk chain refused, and orders it reduced.
     public var riskRejected = 0
     public var riskClamped = 0
+    /// Orders above the cost model's participation cap (`max_participation_fraction_of_adv` × `adv_usd`).
+    public var ordersOverCapacity = 0
 
     /// The value a `Scenario` gate checks (money as a double).
     public func value(of metric: ScenarioMetric) -> Double {
@@ -53,6 +55,7 @@ public struct SimulationMetrics: Sendable, Hashable {
         case .costBPS: self.costBps
         case .orders: Double(self.orders)
         case .fills: Double(self.fills)
+        case .ordersOverCapacity: Double(self.ordersOverCapacity)
         case .decisions: Double(self.decisions)
         case .signals: Double(self.signals)
         }
@@ -80,6 +83,7 @@ public struct SimulationMetrics: Sendable, Hashable {
                 "decisions": .integer(Int64(self.decisions)), "orders": .integer(Int64(self.orders)),
                 "fills": .integer(Int64(self.fills)), "risk_rejected": .integer(Int64(self.riskRejected)),
                 "risk_clamped": .integer(Int64(self.riskClamped)),
+                "over_capacity": .integer(Int64(self.ordersOverCapacity)),
             ]),
         ])
     }
