@@ -20,6 +20,8 @@ struct DiagnosticReport {
     var excerpts: [String: [Int: String]] = [:]
     var summary: [(String, Int)]
     var summaryLine: String
+    /// What the command produced, for `--format json` (`results`), e.g. each scenario's hashes and metrics.
+    var results: JSONValue? = nil
 
     enum Stream {
         case standardOutput
@@ -39,10 +41,11 @@ struct DiagnosticReport {
         case .json:
             var summary: [String: JSONValue] = [:]
             for (key, value) in self.summary { summary[key] = .integer(Int64(value)) }
-            out = try JSONWriter.pretty(
-                .object([
-                    "diagnostics": .array(self.diagnostics.map(renderer.jsonValue)), "summary": .object(summary),
-                ]))
+            var object: [String: JSONValue] = [
+                "diagnostics": .array(self.diagnostics.map(renderer.jsonValue)), "summary": .object(summary),
+            ]
+            if let results = self.results { object["results"] = results }
+            out = try JSONWriter.pretty(.object(object))
         case .sarif:
             out = try JSONWriter.pretty(renderer.sarif(self.diagnostics))
         }

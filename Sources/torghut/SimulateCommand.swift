@@ -33,6 +33,7 @@ struct Simulate: ParsableCommand {
         var diagnostics: [Diagnostic] = []
         var runErrors: [Diagnostic] = []
         var lines: [String] = []
+        var results: [JSONValue] = []
         for (document, var run) in selection.runs {
             if let seed = self.seed, case .generator(var settings) = run.source {
                 settings.seed = seed
@@ -52,6 +53,7 @@ struct Simulate: ParsableCommand {
                 "\(run.name): \(m.signals) signals, \(m.decisions) decisions, \(m.fills) fills, net PnL \(m.netPnL) USD "
                     + "(costs \(m.costs)), events \(result.eventsHash) (\(result.eventCount)), metrics \(result.metricsHash)"
                     + (directory.map { " → \($0)" } ?? ""))
+            results.append(Self.json(result, directory: directory))
             for failure in result.failedGates {
                 diagnostics.append(Diagnostic(.gateFailed, "scenario \(run.name): gate \(failure)", at: document.span))
             }
@@ -64,11 +66,30 @@ struct Simulate: ParsableCommand {
         let report = DiagnosticReport(
             diagnostics: runErrors + diagnostics, sources: selection.tree.sources,
             summary: [("scenarios", ran), ("failed_gates", failed), ("errors", runErrors.count)],
-            summaryLine: lines.map { $0 + "\n" }.joined() + summary)
+            summaryLine: lines.map { $0 + "\n" }.joined() + summary, results: .array(results))
         try report.print(self.outputOptions.format)
         // A scenario that could not run is unusable input (2), which outranks a failed gate (1).
         if !runErrors.isEmpty { throw ExitCode.invalidInput }
         if failed > 0 { throw ExitCode.checkFailed }
+    }
+}
+
+extension Simulate {
+    /// One scenario's line of the summary, as `--format json` lists it under `results`.
+    static func json(_ result: ScenarioResult, directory: String?) -> JSONValue {
+        let m = result.metrics
+        var object: [String: JSONValue] = [
+            "scenario": .string(result.scenario), "signals": .integer(Int64(m.signals)),
+            "decisions": .integer(Int64(m.decisions)), "orders": .integer(Int64(m.orders)),
+            "fills": .integer(Int64(m.fills)), "net_pnl_usd": .decimal(m.netPnL), "costs_usd": .decimal(m.costs),
+            "events": .object([
+                "xxh3_128": .string(result.eventsHash.description), "lines": .integer(Int64(result.eventCount)),
+            ]),
+            "metrics": .object(["xxh3_128": .string(result.metricsHash.description)]),
+            "failed_gates": .array(result.failedGates.map { .string($0) }),
+        ]
+        if let directory { object["out"] = .string(directory) }
+        return .object(object)
     }
 }
 

@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    /// `--format json` lists each scenario's counts and hashes under `results`, the same hashes the text prints.
+    @Test func jsonOutputListsEachScenariosResult() throws {
+        let text = try CLI.run(["simulate", "specs"])
+        let json = try CLI.run(["simulate", "specs", "--format", "json"])
+        #expect(text.status == 0 && json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let results = try #require(object?["results"] as? [[String: Any]])
+        #expect(results.map { $0["scenario"] as? String } == ["mean-reverting-day", "trend-day"])
+        let trend = results[1]
+        #expect(trend["signals"] as? Int == 9249 && trend["decisions"] as? Int == 16)
+        let events = try #require((trend["events"] as? [String: Any])?["xxh3_128"] as? String)
+        let metrics = try #require((trend["metrics"] as? [String: Any])?["xxh3_128"] as? String)
+        #expect(text.stdout.contains("trend-day: 9249 signals, 16 decisions, 0 fills, net PnL 0 USD (costs 0), events \(events) (9281), metrics \(metrics)"))
+        #expect(trend["net_pnl_usd"] as? String == "0" && (trend["failed_gates"] as? [Any])?.isEmpty == true)
+        #expect((object?["summary"] as? [String: Any])?["scenarios"] as? Int == 2)
+    }
+
     @Test func goldenVerifyPassesOnTheBundledSpecs() throws {
         let result = try CLI.run(["golden", "verify"])
         #expect(result.status == 0, "\(result.stdout)")
