@@ -72,7 +72,8 @@ enum TreeChecks {
     }
 
     /// SPEC021 for a starting position's `strategy` that names no Strategy; SPEC028 (an error) when that strategy
-    /// does not trade the position's symbol, so it could never manage it.
+    /// does not trade the position's symbol, and SPEC025 (an error) when it is disabled: either way it could never
+    /// manage the position.
     static func positionOwners(
         _ scenario: ScenarioSpec, documents: [SpecDocument], universes: [Identifier: [Symbol]],
         into diagnostics: inout [Diagnostic]
@@ -94,7 +95,14 @@ enum TreeChecks {
                 continue
             }
             let traded = strategy.symbols.isEmpty ? universes[strategy.universe.value] ?? [] : strategy.symbols.map(\.value)
-            if !traded.contains(position.symbol.value) {
+            if !strategy.enabled {
+                diagnostics.append(
+                    Diagnostic(
+                        .conflictingValues,
+                        "strategy '\(owner.value)' is disabled, so it would never manage this position",
+                        at: owner.span, severity: .error,
+                        notes: ["enable it, or leave 'strategy' out to hold the position in the account alone"]))
+            } else if !traded.contains(position.symbol.value) {
                 diagnostics.append(
                     Diagnostic(
                         .overrideOutsideUniverse,

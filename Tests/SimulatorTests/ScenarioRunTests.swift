@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Runtime
 import Simulator
 import SpecCompiler
@@ -108,9 +111,21 @@ import Testing
         #expect(error?.message.hasPrefix("block 0 ") == false)
         #expect(try [events, metrics].map { try FileSystem.read($0, limit: 1 << 30).get() } == before)
         #expect(try FileSystem.list(directory).get().sorted() == ["events.jsonl", "metrics.json", "signals.tgds"])
+        // A run that finishes but cannot replace one of the two files replaces neither.
+        try FileSystem.write(dataset, try SignalDatasetWriter.encode(signals, rowsPerBlock: 50)).get()
+        FileSystem.remove(metrics)
+        try FileSystem.makeDirectories(metrics).get()
+        defer { _ = rmdir(metrics) }
+        let blocked = #expect(throws: FileSystem.Failure.self) {
+            try ScenarioRunner.run(run, plan: plan, outputDirectory: directory)
+        }
+        #expect(blocked?.path == metrics)
+        #expect(try FileSystem.read(events, limit: 1 << 30).get() == before[0])
+        #expect(try FileSystem.list(directory).get().sorted() == ["events.jsonl", "metrics.json", "signals.tgds"])
     }
 
-    /// Twice a 5 billion USD equity is past the exact decimal's range: buying power saturates and the run trades on.
+    /// Twice a 5 billion USD equity is past the exact decimal's range: buying power saturates (gross exposure still
+    /// subtracted) and the run trades on.
     @Test func aLargeAccountSaturatesBuyingPower() throws {
         var run = Self.scenario()
         run.settings = SimulationSettings(startingCash: Decimal(5_000_000_000))

@@ -25,8 +25,12 @@ import Testing
         return produced.map { SignalRecord($0, symbols: pipeline.symbols, source: "ta") }
     }
 
-    static func run(_ plan: ExecutionPlan, _ signals: [SignalRecord]) throws -> (lines: [String], metrics: SimulationMetrics, identity: Bool) {
-        var simulation = try Simulation(plan: plan, settings: SimulationSettings(startingCash: Decimal(100_000)))
+    static func run(
+        _ plan: ExecutionPlan, _ signals: [SignalRecord],
+        settings: SimulationSettings = SimulationSettings(startingCash: Decimal(100_000))
+    ) throws -> (lines: [String], metrics: SimulationMetrics, identity: Bool) {
+        var simulation = try Simulation(plan: plan, settings: settings)
+        let start = try simulation.portfolio.equity()
         var lines: [String] = []
         var identity = true
         for signal in signals {
@@ -34,7 +38,7 @@ import Testing
                 lines.append(String(decoding: try JSONWriter.canonical(event.json(number: number)), as: UTF8.self))
             }
             let p = simulation.portfolio
-            let expected = Decimal(100_000) + p.realizedPnL + (try p.unrealizedPnL()) - p.costs
+            let expected = start + p.realizedPnL + (try p.unrealizedPnL()) - p.costs
             if try p.equity() != expected { identity = false }
         }
         return (lines, try simulation.metrics(), identity)
@@ -46,7 +50,16 @@ import Testing
         let first = try Self.run(plan, signals)
         let second = try Self.run(plan, signals)
         #expect(first.lines == second.lines)
-        #expect(first.identity, "equity = starting cash + realized + unrealized − costs after every signal")
+        #expect(first.identity, "equity = starting equity + realized + unrealized − costs after every signal")
+        // With starting positions, one held by the strategy (fractional, so averages repeat) and one the account's.
+        var settings = SimulationSettings(
+            startingCash: Decimal(50_000),
+            positions: [(Symbol("AAPL")!, Decimal("7.5")!, Decimal("401.13")!), (Symbol("MSFT")!, Decimal(-3), Decimal(430))])
+        settings.positionHolders = [(Symbol("AAPL")!, Identifier("intraday_tsmom_v1@prod")!)]
+        let held = try Self.run(plan, signals, settings: settings)
+        #expect(held.identity, "the identity from the starting equity, with starting positions")
+        #expect(held.metrics.startingEquity == Decimal(50_000) + Decimal("3008.475")! - Decimal(1290))
+        #expect(held.metrics.fills > 10 && held.lines != first.lines)
         let metrics = first.metrics
         #expect(metrics.signals == signals.count)
         // Every decision is an order unless the risk chain refused it (this tree has no RiskPolicy: the built-in
@@ -328,6 +341,14 @@ import Testing
         #expect(metrics.sharpe == mean / variance.squareRoot() * (252.0 * 390).squareRoot())
     }
 
+    /// Out of the decimal's range, buying power is still multiplier × equity − gross, clamped to the range.
+    @Test func saturatedBuyingPowerSubtractsGrossExposure() {
+        let power = Simulation.saturatedBuyingPower(Decimal(4_700_000_000), Decimal(2), Decimal(9_000_000_000))
+        #expect(power == Decimal(400_000_000))
+        #expect(Simulation.saturatedBuyingPower(Decimal(9_000_000_000), Decimal(2), .zero) == Decimal(units: .max))
+        #expect(Simulation.saturatedBuyingPower(Decimal(-9_000_000_000), Decimal(2), .zero) == Decimal(units: -.max))
+    }
+
     @Test func limitPricesAndCosts() throws {
         let model = TorghutExecutionModel()
         func decision(_ action: Decision.Action, price: String) -> Decision {
@@ -341,13 +362,22 @@ import Testing
         #expect(try model.order(for: decision(.buy, price: "100.003"), quote: quote).limitPrice == Decimal("100.03")!)
         #expect(try model.order(for: decision(.sell, price: "100.003"), quote: quote).limitPrice == Decimal("99.98")!)
         #expect(try model.order(for: decision(.buy, price: "0.51234"), quote: nil).limitPrice == Decimal("0.5123")!)
-        // A spread of twice the price or more would sell for nothing: the sell is priced at its reference instead
-        // (a slightly narrower one still prices it, and the buy still pays half the spread); a sub-tick reference
-        // becomes one tick.
-        let broken = SignalRecord.Imbalance(spread: 2.5, bidPx: 0.01, askPx: 2.51, bidSz: 1, askSz: 1)
-        #expect(try model.order(for: decision(.sell, price: "1.20"), quote: broken).limitPrice == Decimal("1.20")!)
-        #expect(try model.order(for: decision(.sell, price: "1.30"), quote: broken).limitPrice == Decimal("0.05")!)
-        #expect(try model.order(for: decision(.buy, price: "1.20"), quote: broken).limitPrice == Decimal("2.45")!)
+        // A wide but real quote: a sell whose reference is within half the spread of zero sells at the lowest
+        // price, one tick, and a higher reference never fills lower (the buy pays half the spread).
+        let wide = SignalRecord.Imbalance(spread: 2.5, bidPx: 0.01, askPx: 2.51, bidSz: 1, askSz: 1)
+        let sells = try ["1.20", "1.25", "1.26", "1.30"].map {
+            try model.order(for: decision(.sell, price: $0), quote: wide).limitPrice
+        }
+        #expect(sells == ["0.0001", "0.0001", "0.01", "0.05"].map { Decimal($0)! })
+        #expect(try model.order(for: decision(.buy, price: "1.20"), quote: wide).limitPrice == Decimal("2.45")!)
+        // Not a quote (no bid, or the ask below the bid): priced as without one, on both sides.
+        for broken in [
+            SignalRecord.Imbalance(spread: 2.5, bidPx: 0, askPx: 2.5, bidSz: 1, askSz: 1),
+            SignalRecord.Imbalance(spread: 0.5, bidPx: 100.5, askPx: 100, bidSz: 1, askSz: 1),
+        ] {
+            #expect(try model.order(for: decision(.sell, price: "1.20"), quote: broken).limitPrice == Decimal("1.20")!)
+            #expect(try model.order(for: decision(.buy, price: "1.20"), quote: broken).limitPrice == Decimal("1.20")!)
+        }
         #expect(try model.order(for: decision(.sell, price: "0.00004"), quote: nil).limitPrice == Decimal("0.0001")!)
         // Costs: σ_second 0.0002 → σ_minute ≈ 15.49 bps over 60 s; impact 50 × 1,000 / 50,000,000 = 0.001 bps.
         let costs = TorghutCostModel(perTradeFeeUSD: Decimal("0.65")!)

@@ -19,8 +19,8 @@ import Testing
         DiagnosticRenderer.location(span).replacing(TestPaths.root + "/", with: "")
     }
 
-    /// A starting position's `strategy` must name a Strategy of the tree (SPEC021, with the closest name) that
-    /// trades the symbol (SPEC028, an error); a valid one decodes with its span.
+    /// A starting position's `strategy` must name an enabled Strategy of the tree (SPEC021 with the closest name;
+    /// SPEC025 when disabled) that trades the symbol (SPEC028, an error).
     @Test func positionHoldersAreStrategiesThatTradeTheSymbol() throws {
         let directory = try TemporaryDirectory()
         func check(_ position: String) -> [Diagnostic] {
@@ -38,11 +38,15 @@ import Testing
         #expect(unknown.first?.notes == ["did you mean 'intraday_tsmom_v1@prod'?"])
         #expect(unknown.first.map { "\($0.span.start!.line):\($0.span.start!.column)" } == "11:78")
         let elsewhere = check(
-            "{symbol: SPY, quantity_shares: 5, average_price_usd: 200, strategy: late_day_continuation_long_v1@research}")
+            "{symbol: SPY, quantity_shares: 5, average_price_usd: 200, strategy: breakout_continuation_long_v1@research}")
         #expect(elsewhere.map(\.code) == [.overrideOutsideUniverse] && elsewhere.first?.severity == .error)
         #expect(elsewhere.first?.message
-            == "strategy 'late_day_continuation_long_v1@research' does not trade 'SPY', so it could never manage this position")
-        #expect(check("{symbol: AAPL, quantity_shares: 5, average_price_usd: 200, strategy: legacy_macd_rsi@prod}").isEmpty)
+            == "strategy 'breakout_continuation_long_v1@research' does not trade 'SPY', so it could never manage this position")
+        let disabled = check("{symbol: AAPL, quantity_shares: 5, average_price_usd: 200, strategy: legacy_macd_rsi@prod}")
+        #expect(disabled.map(\.code) == [.conflictingValues] && disabled.first?.severity == .error)
+        #expect(disabled.first?.message == "strategy 'legacy_macd_rsi@prod' is disabled, so it would never manage this position")
+        #expect(check("{symbol: MSFT, quantity_shares: 5, average_price_usd: 200, strategy: washout_rebound_long_v1@research}")
+            .isEmpty)
     }
 
     @Test func bundledTrendDayDecodesWithDefaultsAndSpans() throws {

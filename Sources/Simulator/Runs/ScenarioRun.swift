@@ -121,6 +121,11 @@ public enum ScenarioRunner {
         result.metricsHash = ContentHash.of(bytes: result.metricsBytes)
         if let eventsPath, let metricsPath {
             try FileSystem.write(metricsPath + partial, result.metricsBytes).get()
+            // Checked before either is renamed, so a target that cannot be replaced (a directory in its place)
+            // leaves both old files, never a new events file beside old metrics.
+            for target in [eventsPath, metricsPath] where ![.file, .missing].contains(FileSystem.type(of: target)) {
+                throw FileSystem.Failure(path: target, reason: "exists and is not a regular file")
+            }
             try FileSystem.rename(eventsPath + partial, to: eventsPath).get()
             try FileSystem.rename(metricsPath + partial, to: metricsPath).get()
         }

@@ -39,18 +39,17 @@ public struct TorghutExecutionModel: Sendable, Hashable {
 
     public func order(for decision: Decision, quote: SignalRecord.Imbalance?) throws(SimulationError) -> SimulatedOrder {
         var limit = decision.referencePrice
-        if let quote, quote.spread.isFinite, quote.spread > 0,
-            let halfSpread = PlanRunner.decimalValue(quote.spread / 2)
+        // A quote prices the order only when it is one: both sides finite, a positive bid, the ask not below it.
+        if let quote, quote.spread.isFinite, quote.spread > 0, quote.bidPx.isFinite, quote.askPx.isFinite,
+            quote.bidPx > 0, quote.askPx >= quote.bidPx, let halfSpread = PlanRunner.decimalValue(quote.spread / 2)
         {
             limit = try exact(
                 decision.action == .buy ? limit.adding(halfSpread) : limit.subtracting(halfSpread), "a limit price")
-            // A spread of twice the price or more is not a market: such a quote would sell for nothing, so the
-            // order is priced as without a quote.
-            if limit <= .zero { limit = decision.referencePrice }
         }
         let tick = limit >= Decimal(1) ? Decimal(units: 10_000_000) : Decimal(units: 100_000)
         limit = try exact(limit.rounded(toMultipleOf: tick, rule: .halfUp), "a limit price")
-        // Only a reference below half a tick rounds to zero: the smallest price is one tick.
+        // A sell whose reference lies within half the spread of zero sells into the lowest price, one tick: a
+        // worse quote never gives a better fill.
         if limit <= .zero { limit = tick }
         return SimulatedOrder(
             clientOrderID: decision.clientOrderID, strategy: decision.strategy, symbol: decision.symbol,

@@ -210,16 +210,25 @@ public struct Simulation: Sendable {
             net = try exact(net.adding(value), "net exposure")
         }
         let equity = try self.portfolio.equity()
-        // Past the decimal's range (multiplier × equity beyond about ±9.2 billion) buying power saturates, larger
-        // than any order can need (or none for a negative equity), rather than stopping the run.
+        // Past the decimal's range (multiplier × equity beyond about ±9.2 billion) the difference is taken in 128
+        // bits and saturates at the range, rather than stopping the run; gross exposure is still subtracted.
         let power =
             equity.multiplied(by: self.settings.buyingPowerMultiplier, rounding: .halfEven)?.subtracting(gross)
-            ?? (equity.isNegative ? .zero : Decimal(units: Int64.max))
+            ?? Self.saturatedBuyingPower(equity, self.settings.buyingPowerMultiplier, gross)
         let position = self.portfolio.position(symbol)
         return RiskAccount(
             equity: equity, buyingPower: max(.zero, power), grossExposure: gross, netExposure: net,
             openPositions: self.portfolio.positions.count, position: position?.quantity ?? .zero,
             mark: position?.mark ?? .zero, mode: .simulation)
+    }
+
+    /// multiplier × equity − gross in 128 bits (truncated to 10⁻⁹, the scale's rounding is immaterial this far
+    /// out), clamped to the decimal's range.
+    static func saturatedBuyingPower(_ equity: Decimal, _ multiplier: Decimal, _ gross: Decimal) -> Decimal {
+        let wide =
+            Int128(equity.units) * Int128(multiplier.units) / Int128(Decimal.unitsPerWhole) - Int128(gross.units)
+        let limit = Int128(Int64.max)  // the range is symmetric: ±(2⁶³ − 1) units
+        return Decimal(units: Int64(max(-limit, min(limit, wide))))
     }
 
     private mutating func emit(_ event: SimulationEvent, _ sink: (Int, SimulationEvent) throws -> Void) throws {
