@@ -168,6 +168,14 @@ import Testing
             Self.quote(0, 50, bid: 1, ask: 2), Self.trade(0, 9500, 12),
         ])
         #expect(later.map { $0.quote?.bidPrice } == [5, 5])
+        // A late quote never pulls a later, still-open second's quote into an earlier bar (no look-ahead): the bar
+        // [8, 9) s gets the late 7.2 s quote, not the 10.5 s one.
+        let (ahead, aheadCounters) = Self.assemble([
+            Self.trade(0, 8100, 10), Self.quote(0, 10_500, bid: 110, ask: 111), Self.quote(0, 7200, bid: 99, ask: 100),
+            Self.trade(0, 12_000, 11),
+        ])
+        #expect(aheadCounters.lateQuotes == 1)
+        #expect(ahead.map { $0.quote?.bidPrice } == [99, 110])
     }
 
     @Test func barsAreOrderedByEndThenSymbolNameThenInterval() {

@@ -34,6 +34,9 @@ import Testing
         #expect(try trade.0.get() == .event(.trade(MarketTrade(symbol: SymbolID(0), time: Self.nanos, price: 230.5, size: 3, id: 7))))
         #expect(try Self.decode(#"{"channel":"status","symbol":"x","payload":{"status":"healthy"}}"#).0.get() == .skipped(channel: "status"))
         #expect(try Self.decode(#"{"T":"success","msg":"authenticated"}"#).0.get() == .skipped(channel: "success"))
+        // A daily bar is not a 1-minute bar: skipped, as the envelope's `dailyBars` channel is.
+        let daily = #"{"T":"d","S":"SPY","o":1,"h":1,"l":1,"c":1,"v":50000000,"t":"2026-03-06T05:00:00Z"}"#
+        #expect(try Self.decode(daily).0.get() == .skipped(channel: "d"))
     }
 
     @Test(arguments: [
@@ -44,6 +47,13 @@ import Testing
         (#"{"channel":"trades","symbol":"NVDA","payload":{"p":1,"s":-2,"t":"2026-03-06T14:30:00Z"}}"#, "DATA003", 57, "`s` must not be negative, not -2.0"),
         (#"{"channel":"trades","symbol":"NVDA","payload":{"p":1,"s":1,"t":"2026-03-06 14:30"}}"#, "DATA003", 63, "`t` is not an ISO-8601 UTC timestamp (e.g. 2026-03-06T14:30:00.123456Z)"),
         (#"{"channel":"bars","symbol":"SPY","payload":{"o":1,"h":1,"l":2,"c":1,"v":1,"t":"2026-03-06T14:30:00Z"}}"#, "DATA003", 43, "bar high 1.0 is below its low 2.0"),
+        // A bar that does not start on a whole minute would overlap its neighbours (their volume counted twice).
+        (#"{"channel":"bars","symbol":"SPY","payload":{"o":1,"h":1,"l":1,"c":1,"v":1,"t":"2026-03-06T14:30:30Z"}}"#, "DATA003", 78, "a 1-minute bar must start on a whole minute, found 2026-03-06T14:30:30Z"),
+        (#"{"channel":"bars","symbol":"SPY","payload":{"o":1,"h":1,"l":1,"c":1,"v":1,"vw":0,"t":"2026-03-06T14:30:00Z"}}"#, "DATA003", 79, "bar `vw` must be a positive price, found 0.0"),
+        (#"{"channel":"bars","symbol":"SPY","payload":{"o":1,"h":1,"l":1,"c":1,"v":1,"vw":-560,"t":"2026-03-06T14:30:00Z"}}"#, "DATA003", 79, "bar `vw` must be a positive price, found -560.0"),
+        // Instants far from today are refused before any bar or lateness arithmetic could overflow.
+        (#"{"channel":"trades","symbol":"NVDA","payload":{"p":1,"s":1,"t":"2262-04-11T23:47:16.5Z"}}"#, "DATA003", 63, "`t` 2262-04-11T23:47:16.5Z is outside the supported range, 1970-01-01 to 2200-01-01"),
+        (#"{"channel":"trades","symbol":"NVDA","payload":{"p":1,"s":1,"t":"1677-09-21T00:12:43.5Z"}}"#, "DATA003", 63, "`t` 1677-09-21T00:12:43.5Z is outside the supported range, 1970-01-01 to 2200-01-01"),
         (#"[1,2]"#, "DATA001", 0, "a record must be a JSON object"),
         (#"{"payload":{}}"#, "DATA002", 0, "record has no `channel`"),
     ])
@@ -76,6 +86,8 @@ import Testing
             ("2026-03-06T14:30:00Z,SPY,1,x,1,1,1", .invalidField, 27),
             ("2026-03-06T14:30:00Z,SPY,1,1,1,1,-1", .invalidField, 33),
             ("2026-03-06T14:30:00Z,,1,1,1,1,1", .invalidField, 21),
+            ("2026-03-06T14:30:30Z,SPY,1,1,1,1,1", .invalidField, 0),
+            ("2262-04-11T23:47:00Z,SPY,1,1,1,1,1", .invalidField, 0),
         ]
         for (text, code, offset) in cases {
             guard case .failure(let error) = row(text) else {

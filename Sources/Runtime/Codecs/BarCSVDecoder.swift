@@ -43,6 +43,15 @@ public struct BarCSVDecoder: Sendable {
             return .failure(
                 RecordError(.invalidField, at: fields[0].lowerBound, "`ts` is not an ISO-8601 UTC timestamp"))
         }
+        do throws(RecordError) {
+            let fail = { (message: String) throws(RecordError) in
+                throw RecordError(.invalidField, at: fields[0].lowerBound, message)
+            }
+            try RecordTime.check(start, "ts", fail: fail)
+            try BarChecks.check(start: start, fail: fail)
+        } catch {
+            return .failure(error)
+        }
         let name = String(decoding: text(1), as: UTF8.self)
         guard !name.isEmpty else {
             return .failure(RecordError(.invalidField, at: fields[1].lowerBound, "`symbol` must not be empty"))

@@ -67,7 +67,8 @@ public struct IngestJSONDecoder: Sendable {
             switch type {
             case "t": channel = .trades
             case "q": channel = .quotes
-            case "b", "u", "d": channel = .bars
+            // `d` is a daily bar: not a 1-minute bar, so skipped like the envelope's `dailyBars` channel.
+            case "b", "u": channel = .bars
             default: channel = .other(type)
             }
             payload = envelope
@@ -107,6 +108,13 @@ public struct IngestJSONDecoder: Sendable {
             try BarChecks.check(open: open, high: high, low: low, close: close) { (message) throws(RecordError) in
                 throw RecordError(.invalidField, at: payload.start, message)
             }
+            try BarChecks.check(start: time) { (message) throws(RecordError) in
+                throw RecordError(.invalidField, at: payload.offset(timeToken!), message)
+            }
+            if let vwap, !(vwap > 0) {
+                throw RecordError(
+                    .invalidField, at: payload.offset(payload.member("vw")!), "bar `vw` must be a positive price, found \(vwap)")
+            }
             let bar = MarketBar(
                 symbol: symbol, interval: .oneMinute, start: time, open: open, high: high, low: low, close: close,
                 volume: volume, priceVolume: vwap.map { $0 * volume }, tradeCount: count ?? 0, isFinal: isFinal)
@@ -119,6 +127,15 @@ public struct IngestJSONDecoder: Sendable {
 
 /// Consistency of one OHLC bar, shared by every bar decoder.
 enum BarChecks {
+    /// A 1-minute bar starts on a whole minute: otherwise its window overlaps its neighbours' and their volume counts
+    /// twice in the session VWAP.
+    static func check(start: TimestampNanos, fail: (String) throws(RecordError) -> Void) throws(RecordError) {
+        let minute = 60 * Timestamp.nanosPerSecond
+        if Timestamp.floorDivide(start, minute) * minute != start {
+            try fail("a 1-minute bar must start on a whole minute, found \(Timestamp.format(start))")
+        }
+    }
+
     static func check(
         open: Double, high: Double, low: Double, close: Double, fail: (String) throws(RecordError) -> Void
     ) throws(RecordError) {

@@ -66,6 +66,9 @@ struct JSONObjectReader {
                 .invalidField, at: self.offset(token),
                 "`\(name)` is not an ISO-8601 UTC timestamp (e.g. 2026-03-06T14:30:00.123456Z)")
         }
+        try RecordTime.check(nanos, name) { (message) throws(RecordError) in
+            throw RecordError(.invalidField, at: self.offset(token), message)
+        }
         return nanos
     }
 
@@ -101,5 +104,22 @@ struct JSONObjectReader {
             throw RecordError(.invalidField, at: self.offset(token!), "`\(name)` must not be negative, not \(value)")
         }
         return value
+    }
+}
+
+/// The instants a record may carry: from 1970-01-01 to 2200-01-01 (UTC). Far inside the Int64 nanosecond range, so a
+/// bar's end, a second's end or a lateness allowance computed from one never overflows.
+enum RecordTime {
+    static let earliest: TimestampNanos = 0
+    /// 2200-01-01T00:00:00Z.
+    static let latest: TimestampNanos = 7_258_118_400 * Timestamp.nanosPerSecond
+
+    static func check(
+        _ time: TimestampNanos, _ name: String, fail: (String) throws(RecordError) -> Void
+    ) throws(RecordError) {
+        guard time >= Self.earliest, time < Self.latest else {
+            try fail("`\(name)` \(Timestamp.format(time)) is outside the supported range, 1970-01-01 to 2200-01-01")
+            return
+        }
     }
 }

@@ -220,8 +220,9 @@ public struct BarAssembler: Sendable {
         let symbol = quote.symbol.index
         let second = Timestamp.floorDivide(quote.time, Timestamp.nanosPerSecond)
         if self.isClosed(second) {
+            // Counts for bars not yet emitted. Only this quote is folded in: the open seconds' quotes are later and
+            // join when their seconds close, so an earlier bar never sees them.
             self.counters.lateQuotes += 1
-            self.foldQuotes(symbol: symbol, throughSecond: .max - 1)
             Self.fold(quote, into: &self.committedQuotes[Int(symbol)])
             return
         }
