@@ -38,9 +38,12 @@ enum TreeChecks {
         return diagnostics
     }
 
-    /// SPEC021 for a RiskPolicy's universe; SPEC028 for symbols it names that the universe lacks.
+    /// SPEC021 for a RiskPolicy's universe (a warning for a strategy override naming no Strategy); SPEC028 for symbols it
+    /// names that the universe lacks and for a strategy override whose strategy trades another universe (either way
+    /// the override's limits would silently never apply).
     static func riskPolicyReferences(_ documents: [SpecDocument]) -> [Diagnostic] {
         let universes = Self.universes(documents)
+        let strategies = Self.strategies(documents)
         var diagnostics: [Diagnostic] = []
         for document in documents {
             guard case .riskPolicy(let policy) = document.body else { continue }
@@ -48,8 +51,47 @@ enum TreeChecks {
             Self.universeReference(
                 policy.universe, symbols: named, universes: universes, consequence: "so this never applies",
                 into: &diagnostics)
+            for override in policy.overrides {
+                guard let reference = override.strategy else { continue }
+                guard let strategy = strategies[reference.value] else {
+                    // A warning: a tree checked in parts (the policies alone) may hold the strategy elsewhere.
+                    diagnostics.append(Self.unknownStrategy(reference, among: strategies, severity: .warning))
+                    continue
+                }
+                if strategy.universe.value != policy.universe.value {
+                    diagnostics.append(
+                        Diagnostic(
+                            .overrideOutsideUniverse,
+                            "strategy '\(reference.value)' trades universe '\(strategy.universe.value)', not "
+                                + "'\(policy.universe.value)', so this never applies",
+                            at: reference.span))
+                }
+            }
         }
         return diagnostics
+    }
+
+    /// Strategy documents by name (the first of duplicates; SPEC020 reports the rest).
+    static func strategies(_ documents: [SpecDocument]) -> [Identifier: StrategySpec] {
+        var strategies: [Identifier: StrategySpec] = [:]
+        for document in documents {
+            if case .strategy(let strategy) = document.body, strategies[document.name] == nil {
+                strategies[document.name] = strategy
+            }
+        }
+        return strategies
+    }
+
+    /// SPEC021 for a reference to a Strategy the tree does not define, with the closest name.
+    static func unknownStrategy(
+        _ reference: Located<Identifier>, among strategies: [Identifier: StrategySpec], severity: Severity? = nil
+    ) -> Diagnostic {
+        let names = strategies.keys.sorted().map(\.rawValue)
+        var notes = names.isEmpty ? ["the tree has no Strategy document"] : []
+        if let guess = closestMatch(to: reference.value.rawValue, in: names) { notes.append("did you mean '\(guess)'?") }
+        return Diagnostic(
+            .unresolvedReference, "strategy '\(reference.value)' is not defined", at: reference.span, severity: severity,
+            notes: notes)
     }
 
     /// SPEC021 for a Scenario's universe; SPEC028 (an error: the run would price a symbol no strategy may trade) for
@@ -78,20 +120,11 @@ enum TreeChecks {
         _ scenario: ScenarioSpec, documents: [SpecDocument], universes: [Identifier: [Symbol]],
         into diagnostics: inout [Diagnostic]
     ) {
-        var strategies: [Identifier: StrategySpec] = [:]
-        for document in documents {
-            if case .strategy(let strategy) = document.body, strategies[document.name] == nil {
-                strategies[document.name] = strategy
-            }
-        }
+        let strategies = Self.strategies(documents)
         for position in scenario.account.positions where position.symbol.span.start != nil {
             guard let owner = position.strategy else { continue }
             guard let strategy = strategies[owner.value] else {
-                let names = strategies.keys.sorted().map(\.rawValue)
-                var notes = names.isEmpty ? ["the tree has no Strategy document"] : []
-                if let guess = closestMatch(to: owner.value.rawValue, in: names) { notes.append("did you mean '\(guess)'?") }
-                diagnostics.append(
-                    Diagnostic(.unresolvedReference, "strategy '\(owner.value)' is not defined", at: owner.span, notes: notes))
+                diagnostics.append(Self.unknownStrategy(owner, among: strategies))
                 continue
             }
             let traded = strategy.symbols.isEmpty ? universes[strategy.universe.value] ?? [] : strategy.symbols.map(\.value)
