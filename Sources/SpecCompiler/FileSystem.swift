@@ -43,6 +43,15 @@ public enum FileSystem {
         }
     }
 
+    /// Whether two paths name the same existing file (the same device and inode), however each is spelt: `X`,
+    /// `./X`, a link to it. False when either does not exist.
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat()
+        var second = stat()
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// True for a symbolic link (not followed). Tree walks skip linked directories so a link loop cannot recurse.
     public static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()

@@ -41,7 +41,7 @@ struct DatasetConvert: ParsableCommand {
         }
         let output = self.paths[self.paths.count - 1]
         guard output != "-" else { throw ValidationError("the dataset is binary: give an output file, not -") }
-        guard !self.paths.dropLast().contains(output) else {
+        guard !self.paths.dropLast().contains(where: { $0 == output || FileSystem.sameFile($0, output) }) else {
             throw ValidationError("the output \(output) is also an input")
         }
     }

@@ -33,6 +33,10 @@ struct TA: ParsableCommand {
 
     func validate() throws {
         guard !self.inputs.isEmpty else { throw ValidationError("give at least one --in file") }
+        // The output is renamed into place when the run ends: onto an input, it would replace the data it came from.
+        if self.output != "-", let input = self.inputs.first(where: { FileSystem.sameFile($0, self.output) }) {
+            throw ValidationError("--out \(self.output) is the input \(input); write the signals elsewhere")
+        }
         guard (0...3_600_000).contains(self.allowanceMs) else {
             throw ValidationError("--allowance-ms must be between 0 and 3600000")
         }

@@ -88,6 +88,16 @@ import Testing
 
     @Test func usageErrors() throws {
         #expect(try CLI.run(["ta", "--out", "x"]).status == 64)
+        // An output that is an input (however spelt) would be renamed over the data it came from.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torghut-ta-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("trades.jsonl")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("Tests/Fixtures/ta/trades.jsonl"), to: input)
+        let before = try Data(contentsOf: input)
+        let same = try CLI.run(["ta", "--in", input.path, "--out", directory.path + "/./trades.jsonl"])
+        #expect(same.status == 64 && same.stderr.contains("is the input"))
+        #expect(try Data(contentsOf: input) == before)
         #expect(try CLI.run(["ta", "--in", "a", "--out", "x", "--allowance-ms", "-1"]).status == 64)
     }
 }
