@@ -160,6 +160,26 @@ import Testing
         #expect(harness.evaluate(harness.intent(.sell, "1"), RiskHarness.account(equity: "10100", position: "3")).summary == "allow")
     }
 
+    /// The day's loss is measured from a baseline: what the caller sets before the first observation (the
+    /// simulator's starting equity), then the equity last observed before each session rolls. A first observation
+    /// with stale marks (only one symbol priced yet) never becomes the baseline when there is one.
+    @Test func dailyLossIsMeasuredFromTheBaseline() throws {
+        let harness = try RiskHarness(limits: "max_daily_loss_usd: 200", equity: d("10000"))
+        var state = harness.engine.makeState()
+        state.baselineEquity = d("10000")
+        harness.engine.observe(&state, time: RiskHarness.now, equity: d("9700"))
+        #expect(state.openingEquity == d("10000") && state.worstLoss == d("300"))
+        // Without a baseline the first observation is it (a live loop before its first broker snapshot).
+        var bare = harness.engine.makeState()
+        harness.engine.observe(&bare, time: RiskHarness.now, equity: d("9700"))
+        #expect(bare.openingEquity == d("9700") && bare.worstLoss == .zero)
+        // The next session starts from the last equity of this one, not from its own first observation.
+        harness.engine.observe(&state, time: RiskHarness.now + 3_600 * RiskHarness.second, equity: d("9750"))
+        harness.engine.observe(&state, time: RiskHarness.now + 86_400 * RiskHarness.second, equity: d("9600"))
+        #expect(state.openingEquity == d("9750") && state.worstLoss == d("150"))
+        #expect(state.highWaterMark == d("9750"))
+    }
+
     @Test func dailyLossFraction() throws {
         let harness = try RiskHarness(limits: "max_daily_loss_fraction_of_equity: 0.02", equity: d("10000"))
         #expect(harness.evaluate(harness.intent(.buy, "1"), RiskHarness.account(equity: "9800")).summary == "allow")

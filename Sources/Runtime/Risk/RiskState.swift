@@ -40,9 +40,16 @@ public struct RiskState: Sendable {
     /// Until when `session`/`sessionDate` hold without asking the calendar again.
     var sessionValidUntil: TimestampNanos = .min
 
-    /// Equity at the first observation of the session, its high-water mark, the largest loss from the open and the
-    /// deepest fall from a high-water mark seen so far today (peak and trough), so a breach stays breached all day.
+    /// The session's baseline equity (see `baselineEquity`), its high-water mark, the largest loss from the
+    /// baseline and the deepest fall from a high-water mark seen so far today (peak and trough), so a breach stays
+    /// breached all day.
     public internal(set) var openingEquity: Decimal?
+    /// What the next session's loss is measured from: the equity last observed before the session rolled (the
+    /// broker's "last equity"), or what the caller sets before the first observation (the simulator: the starting
+    /// equity). Nil: the session's first observation. Not the first observation when there is one: at the first
+    /// signal only that signal's symbol has a fresh price, and every other position would enter the baseline at
+    /// a stale mark, its first fresh price then counting as today's gain or loss.
+    public var baselineEquity: Decimal?
     public internal(set) var highWaterMark: Decimal = .zero
     public internal(set) var worstLoss: Decimal = .zero
     public internal(set) var worstDrawdown: (peak: Decimal, trough: Decimal) = (.zero, .zero)
@@ -75,13 +82,14 @@ public struct RiskState: Sendable {
 
     /// Tracks the day's equity path. `equity` is today's current value.
     mutating func observe(equity: Decimal) {
-        guard let opening = self.openingEquity else {
-            self.openingEquity = equity
-            self.lastObservedEquity = equity
-            self.highWaterMark = equity
-            self.worstDrawdown = (equity, equity)
-            return
+        if self.openingEquity == nil {
+            let baseline = self.baselineEquity ?? equity
+            self.openingEquity = baseline
+            self.lastObservedEquity = baseline
+            self.highWaterMark = baseline
+            self.worstDrawdown = (baseline, baseline)
         }
+        guard let opening = self.openingEquity else { return }
         // The same equity again (nothing held moved) changes none of the three: skip them.
         if equity == self.lastObservedEquity { return }
         self.lastObservedEquity = equity

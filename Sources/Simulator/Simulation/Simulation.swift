@@ -69,6 +69,8 @@ public struct Simulation: Sendable {
         self.portfolio = Portfolio(cash: settings.startingCash, positions: settings.positions)
         self.startingEquity = try self.portfolio.equity()
         self.accumulator = MetricsAccumulator(startingEquity: self.startingEquity)
+        // The first session's loss is measured from the account as it starts, every position at its own price.
+        self.riskState.baselineEquity = self.startingEquity
         for (symbol, strategy) in settings.positionHolders {
             guard let position = self.portfolio.position(symbol) else {
                 throw SimulationError("strategy \(strategy) holds \(symbol), which is not a starting position")
