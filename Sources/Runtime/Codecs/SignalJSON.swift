@@ -90,10 +90,41 @@ public struct SignalJSONDecoder: Sendable {
         }
     }
 
-    private static func nested(_ row: JSONObjectReader, _ key: StaticString) throws(RecordError) -> JSONObjectReader? {
-        guard let token = row.member(key) else { return nil }
-        guard row.tape.tokens[token].kind == .object else { return nil }
+    /// A nested group: an object, or null / absent for none. Anything else is an error, not a silent null; except a
+    /// number where the flat row uses the same key for a value (`macd`), which `flatNumber` allows.
+    private static func nested(
+        _ row: JSONObjectReader, _ key: StaticString, flatNumber: Bool = false
+    ) throws(RecordError) -> JSONObjectReader? {
+        guard let token = row.member(key), !row.tape.isNull(token) else { return nil }
+        if flatNumber && row.tape.tokens[token].kind == .number { return nil }
+        guard row.tape.tokens[token].kind == .object else {
+            throw RecordError(.invalidField, at: row.offset(token), "`\(key)` must be an object or null")
+        }
         return JSONObjectReader(tape: row.tape, bytes: row.bytes, object: token, what: "`\(key)`")
+    }
+
+    /// A flat row's group is all or nothing: `required` members set together, or none (warm-up nulls). One set
+    /// without another is an error rather than a group silently dropped.
+    private static func flatGroup(
+        _ row: JSONObjectReader, _ required: [StaticString]
+    ) throws(RecordError) -> [Double]? {
+        var values: [Double] = []
+        var missing: StaticString?
+        var present: (name: StaticString, token: Int)?
+        for name in required {
+            let token = row.member(name)
+            if let value = try row.optionalNumber("\(name)", token) {
+                values.append(value)
+                if present == nil, let token { present = (name, token) }
+            } else if missing == nil {
+                missing = name
+            }
+        }
+        guard let missing else { return values }
+        guard let present else { return nil }
+        throw RecordError(
+            .invalidField, at: row.offset(present.token),
+            "`\(present.name)` is set but `\(missing)` is not: the group needs both or neither")
     }
 
     private static func record(_ row: JSONObjectReader) throws(RecordError) -> SignalRecord {
@@ -129,7 +160,7 @@ public struct SignalJSONDecoder: Sendable {
             isFinal: try row.bool("is_final", row.member("is_final", "isFinal")),
             source: try row.member("source").map { (t) throws(RecordError) in try row.string("source", t) },
             window: window,
-            version: try row.int64("version", row.member("version")).map { Int32(truncatingIfNeeded: $0) })
+            version: try Self.version(row))
         record.featureSchemaVersion = try row.member("feature_schema_version").map {
             (t) throws(RecordError) in try row.string("feature_schema_version", t)
         }
@@ -139,33 +170,26 @@ public struct SignalJSONDecoder: Sendable {
         record.close = try row.optionalNumber("close", row.member("close"))
         record.rsi14 = try row.optionalNumber("rsi14", row.member("rsi14"))
 
-        if let m = try nested(row, "macd") {
+        if let m = try nested(row, "macd", flatNumber: true) {
             record.macd = SignalRecord.MACD(
                 macd: try m.number("macd.macd", m.member("macd")), signal: try m.number("macd.signal", m.member("signal")),
                 hist: try m.number("macd.hist", m.member("hist")))
-        } else if let macd = try row.optionalNumber("macd", row.member("macd")),
-            let signal = try row.optionalNumber("macd_signal", row.member("macd_signal"))
-        {
-            let hist = try row.optionalNumber("macd_hist", row.member("macd_hist")) ?? macd - signal
-            record.macd = SignalRecord.MACD(macd: macd, signal: signal, hist: hist)
+        } else if let values = try flatGroup(row, ["macd", "macd_signal"]) {
+            let hist = try row.optionalNumber("macd_hist", row.member("macd_hist")) ?? values[0] - values[1]
+            record.macd = SignalRecord.MACD(macd: values[0], signal: values[1], hist: hist)
         }
         if let e = try nested(row, "ema") {
             record.ema = SignalRecord.EMA(
                 ema12: try e.number("ema.ema12", e.member("ema12")), ema26: try e.number("ema.ema26", e.member("ema26")))
-        } else if let fast = try row.optionalNumber("ema12", row.member("ema12")),
-            let slow = try row.optionalNumber("ema26", row.member("ema26"))
-        {
-            record.ema = SignalRecord.EMA(ema12: fast, ema26: slow)
+        } else if let values = try flatGroup(row, ["ema12", "ema26"]) {
+            record.ema = SignalRecord.EMA(ema12: values[0], ema26: values[1])
         }
         if let b = try nested(row, "boll") {
             record.boll = SignalRecord.Bollinger(
                 mid: try b.number("boll.mid", b.member("mid")), upper: try b.number("boll.upper", b.member("upper")),
                 lower: try b.number("boll.lower", b.member("lower")))
-        } else if let mid = try row.optionalNumber("boll_mid", row.member("boll_mid")),
-            let upper = try row.optionalNumber("boll_upper", row.member("boll_upper")),
-            let lower = try row.optionalNumber("boll_lower", row.member("boll_lower"))
-        {
-            record.boll = SignalRecord.Bollinger(mid: mid, upper: upper, lower: lower)
+        } else if let values = try flatGroup(row, ["boll_mid", "boll_upper", "boll_lower"]) {
+            record.boll = SignalRecord.Bollinger(mid: values[0], upper: values[1], lower: values[2])
         }
         if let v = try nested(row, "vwap") {
             record.vwap = SignalRecord.VWAP(
@@ -182,9 +206,8 @@ public struct SignalJSONDecoder: Sendable {
                 askPx: try i.number("imbalance.ask_px", i.member("ask_px")),
                 bidSz: try i.number("imbalance.bid_sz", i.member("bid_sz")),
                 askSz: try i.number("imbalance.ask_sz", i.member("ask_sz")))
-        } else if let bid = try row.optionalNumber("imbalance_bid_px", row.member("imbalance_bid_px")),
-            let ask = try row.optionalNumber("imbalance_ask_px", row.member("imbalance_ask_px"))
-        {
+        } else if let prices = try flatGroup(row, ["imbalance_bid_px", "imbalance_ask_px"]) {
+            let (bid, ask) = (prices[0], prices[1])
             record.imbalance = SignalRecord.Imbalance(
                 spread: try row.optionalNumber("imbalance_spread", row.member("imbalance_spread")) ?? ask - bid,
                 bidPx: bid, askPx: ask,
@@ -197,5 +220,14 @@ public struct SignalJSONDecoder: Sendable {
             record.volRealized = SignalRecord.RealizedVolatility(w60s: w60s)
         }
         return record
+    }
+
+    /// The record's schema `version`: a 32-bit integer, never silently truncated.
+    private static func version(_ row: JSONObjectReader) throws(RecordError) -> Int32? {
+        guard let token = row.member("version"), let value = try row.int64("version", token) else { return nil }
+        guard let version = Int32(exactly: value) else {
+            throw RecordError(.invalidField, at: row.offset(token), "`version` \(value) does not fit in 32 bits")
+        }
+        return version
     }
 }
