@@ -38,7 +38,10 @@ import Testing
         #expect(abs((last?.mid ?? 0) - 187.31) < 1e-12)
     }
 
-    @Test func realizedVolatilityMatchesTwoPassOverItsWindow() {
+    /// Random walks, and a steady 1 %-per-bar trend with tiny noise: the returns' mean then dwarfs their spread, where
+    /// Σx²/n − mean² would cancel catastrophically.
+    @Test(arguments: [(0.0, 1_000_000.0), (0.01, 1e11)])
+    func realizedVolatilityMatchesTwoPassOverItsWindow(drift: Double, noiseScale: Double) {
         var volatility = RealizedVolatilityWindow(bars: 60)
         #expect(volatility.update(100) == nil)
         #expect(volatility.update(100) == 0)
@@ -46,7 +49,8 @@ import Testing
         var closes: [Double] = [100, 100]
         var worst = 0.0
         for _ in 0..<20_000 {
-            let close = closes.last! * (1 + (Double(generator.next() % 2001) - 1000) / 1_000_000)
+            let noise = (Double(generator.next() % 2001) - 1000) / noiseScale
+            let close = closes.last! * (1 + drift + noise)
             closes.append(close)
             let ours = volatility.update(close)!
             let window = closes.suffix(60)

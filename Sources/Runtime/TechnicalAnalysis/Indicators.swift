@@ -152,13 +152,16 @@ public struct BollingerBands: Sendable, Hashable {
 
 /// Population standard deviation of the log returns between the last `bars` closes (so up to `bars − 1` returns).
 ///
-/// Running sums over a ring of returns, re-summed exactly every `bars − 1` updates so rounding drift stays bounded
-/// (relative error ≲ 1e-12 against a fresh two-pass computation; tested).
+/// Running sums over a ring of returns, re-summed exactly every `bars − 1` updates so rounding drift stays bounded.
+/// The sums are of each return less a shift (the window's mean at the last re-summation), so a steady trend, whose
+/// returns' mean dwarfs their spread, does not cancel catastrophically in Σd²/n − (Σd/n)² (relative error ≲ 1e-12
+/// against a fresh two-pass computation, random walks and trends alike; tested).
 public struct RealizedVolatilityWindow: Sendable, Hashable {
     public let bars: Int
     private var returns: RingBuffer
     private var previousClose: Double = 0
     private var seen = 0
+    private var shift = 0.0
     private var sum = 0.0
     private var sumOfSquares = 0.0
     private var updatesSinceResum = 0
@@ -179,25 +182,39 @@ public struct RealizedVolatilityWindow: Sendable, Hashable {
         guard self.seen > 0 else { return nil }
         let r = log(close / self.previousClose)
         if let evicted = self.returns.push(r) {
-            self.sum -= evicted
-            self.sumOfSquares -= evicted * evicted
+            let d = evicted - self.shift
+            self.sum -= d
+            self.sumOfSquares -= d * d
         }
-        self.sum += r
-        self.sumOfSquares += r * r
+        let d = r - self.shift
+        self.sum += d
+        self.sumOfSquares += d * d
         self.updatesSinceResum += 1
         if self.updatesSinceResum >= self.returns.capacity { self.resum() }
         let n = Double(self.returns.count)
-        let mean = self.sum / n
-        let variance = self.sumOfSquares / n - mean * mean
+        var mean = self.sum / n
+        var variance = self.sumOfSquares / n - mean * mean
+        // The shift has drifted from the mean (an outlier left the window, a trend turned) so far that the
+        // subtraction would cancel most digits: re-shift now rather than at the next scheduled re-summation.
+        if mean * mean > 1e4 * max(variance, 0), self.updatesSinceResum > 0 {
+            self.resum()
+            mean = self.sum / n
+            variance = self.sumOfSquares / n - mean * mean
+        }
         return variance > 0 ? variance.squareRoot() : 0
     }
 
+    /// Re-sums the ring exactly, shifted by its mean (a two-pass sum: the shift first, then the deviations).
     private mutating func resum() {
+        var total = 0.0
+        self.returns.forEach { total += $0 }
+        self.shift = total / Double(self.returns.count)
         var sum = 0.0
         var squares = 0.0
         self.returns.forEach {
-            sum += $0
-            squares += $0 * $0
+            let d = $0 - self.shift
+            sum += d
+            squares += d * d
         }
         self.sum = sum
         self.sumOfSquares = squares
