@@ -38,15 +38,8 @@ extension Decimal {
 
     /// The exact quotient rounded to nine fractional digits by `rule`; nil for a zero divisor or out of range.
     public func divided(by divisor: Decimal, rounding rule: RoundingRule) -> Decimal? {
-        guard divisor.units != 0 else { return nil }
-        // Scaled dividend < 2^93: no Int128 overflow. Normalise the divisor's sign so `divide` sees it positive.
-        var numerator = Int128(units) * Int128(Decimal.unitsPerWhole)
-        var denominator = Int128(divisor.units)
-        if denominator < 0 {
-            numerator = -numerator
-            denominator = -denominator
-        }
-        return Decimal.fromWide(Decimal.divide(numerator, by: denominator, rounding: rule))
+        // Scaled dividend < 2^93: no Int128 overflow.
+        Decimal.quotient(Int128(units) * Int128(Decimal.unitsPerWhole), Int128(divisor.units), rule)
     }
 
     /// self × numerator / denominator with one rounding (the product is kept whole, in 128 bits), e.g. a cost basis
@@ -54,15 +47,16 @@ extension Decimal {
     public func multiplied(
         by numerator: Decimal, dividedBy denominator: Decimal, rounding rule: RoundingRule
     ) -> Decimal? {
-        guard denominator.units != 0 else { return nil }
         // |units| < 2^63, so the product (< 2^126) fits; the two scales of 10⁹ cancel.
-        var product = Int128(units) * Int128(numerator.units)
-        var divisor = Int128(denominator.units)
-        if divisor < 0 {
-            product = -product
-            divisor = -divisor
-        }
-        return Decimal.fromWide(Decimal.divide(product, by: divisor, rounding: rule))
+        Decimal.quotient(Int128(units) * Int128(numerator.units), Int128(denominator.units), rule)
+    }
+
+    /// `numerator / denominator` in units, rounded by `rule`; nil for a zero denominator or out of range. The signs
+    /// are normalised so `divide` sees a positive denominator.
+    private static func quotient(_ numerator: Int128, _ denominator: Int128, _ rule: RoundingRule) -> Decimal? {
+        guard denominator != 0 else { return nil }
+        let sign: Int128 = denominator < 0 ? -1 : 1
+        return Decimal.fromWide(Decimal.divide(numerator * sign, by: denominator * sign, rounding: rule))
     }
 
     /// The multiple of `step` chosen by `rule` (e.g. a price to tick 0.01 `halfUp`, a quantity to lot 0.0001 `down`).
