@@ -120,6 +120,27 @@ import Testing
         #expect(harness.state.openedTodayHeld == 0)
     }
 
+    /// A scale-out is one day trade (FINRA's buy 10, sell 5, sell 5), and the half-closed position is not counted
+    /// again as a day trade waiting to happen; adding after the counted reduction opens another round trip.
+    @Test func aScaleOutIsOneDayTrade() throws {
+        var harness = try RiskHarness(policy: "  shorts: {allowed: true}", equity: d("20000"))
+        harness.state.dayTrades = [(CivilDate(year: 2026, month: 1, day: 2), 1)]
+        let msft = harness.engine.symbolIndex(of: Symbol("MSFT")!)!
+        harness.engine.recordFill(symbol: msft, positionBefore: .zero, positionAfter: d("10"), in: &harness.state)
+        harness.engine.recordFill(symbol: msft, positionBefore: d("10"), positionAfter: d("5"), in: &harness.state)
+        #expect(harness.state.dayTradesInWindow == 2 && harness.state.openedTodayHeld == 0)
+        // A new entry in another symbol could make the third: allowed (the limit is three).
+        let small = RiskHarness.account(equity: "20000")
+        #expect(harness.evaluate(harness.intent(.buy, "1", symbol: "AAPL"), small).summary == "allow")
+        harness.engine.recordFill(symbol: msft, positionBefore: d("5"), positionAfter: .zero, in: &harness.state)
+        #expect(harness.state.dayTradesInWindow == 2)
+        // Buy, sell, buy, sell: two round trips.
+        harness.engine.recordFill(symbol: msft, positionBefore: .zero, positionAfter: d("4"), in: &harness.state)
+        #expect(harness.state.openedTodayHeld == 1)
+        harness.engine.recordFill(symbol: msft, positionBefore: d("4"), positionAfter: .zero, in: &harness.state)
+        #expect(harness.state.dayTradesInWindow == 3 && harness.state.openedTodayHeld == 0)
+    }
+
     @Test func dayTradesOlderThanFiveSessionsRollOff() throws {
         var harness = try RiskHarness(policy: "  shorts: {allowed: true}", equity: d("20000"))
         harness.state.dayTrades = [(CivilDate(year: 2025, month: 12, day: 24), 3)]

@@ -119,7 +119,8 @@ public struct RiskEngine: Sendable {
     }
 
     /// Records a fill for the pattern-day-trader count: reducing a position opened this session is a day trade;
-    /// adding to or opening one marks it as opened this session.
+    /// adding to or opening one marks it as opened this session. A round trip counts once however many fills close
+    /// it (FINRA: buy 10, sell 5, sell 5 is one day trade); adding again after a counted reduction opens another.
     public func recordFill(
         symbol: Int, positionBefore: Decimal, positionAfter: Decimal, in state: inout RiskState
     ) {
@@ -127,11 +128,13 @@ public struct RiskEngine: Sendable {
             && (positionAfter.signum != positionBefore.signum || positionAfter.magnitude < positionBefore.magnitude)
         let increased = !positionAfter.isZero
             && (positionAfter.signum != positionBefore.signum || positionAfter.magnitude > positionBefore.magnitude)
+        let wasHeld = state.openedToday[symbol] && !positionBefore.isZero
         if reduced, state.openedToday[symbol] {
             if state.dayTrades.isEmpty, let date = state.sessionDate { state.dayTrades.append((date, 0)) }
             if !state.dayTrades.isEmpty { state.dayTrades[state.dayTrades.count - 1].count += 1 }
+            // Counted: the rest of the position closes the same round trip.
+            state.openedToday[symbol] = false
         }
-        let wasHeld = state.openedToday[symbol] && !positionBefore.isZero
         if increased { state.openedToday[symbol] = true }
         let isHeld = state.openedToday[symbol] && !positionAfter.isZero
         state.openedTodayHeld += (isHeld ? 1 : 0) - (wasHeld ? 1 : 0)
