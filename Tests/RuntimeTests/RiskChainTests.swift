@@ -173,11 +173,25 @@ import Testing
         // A flip during the exit-only window keeps its closing part.
         let late = try RiskHarness(policy: policy, at: open + 386 * minute)
         #expect(late.evaluate(late.intent(.sell, "3"), RiskHarness.account(position: "1")).summary == "clamp 1 outside_trading_hours")
-        // Extended hours: allowed outside the session.
-        let extended = try RiskHarness(
-            policy: "  shorts: {allowed: true}\n  pattern_day_trader: {enabled: false}\n"
-                + "  trading_hours: {extended_hours: true}", at: open - minute)
-        #expect(extended.evaluate(extended.intent(.buy, "1")).summary == "allow")
+        // Extended hours: the pre-market from 04:00 and the four hours after the close of a trading day, not the
+        // night, not a weekend (2026-01-03 is a Saturday).
+        func extended(at time: TimestampNanos) throws -> String {
+            let harness = try RiskHarness(
+                policy: "  shorts: {allowed: true}\n  pattern_day_trader: {enabled: false}\n"
+                    + "  trading_hours: {extended_hours: true}", at: time)
+            return harness.evaluate(harness.intent(.buy, "1")).summary
+        }
+        #expect(try extended(at: open - minute) == "allow")
+        #expect(try extended(at: open - 330 * minute) == "allow")
+        #expect(try extended(at: open - 330 * minute - 1) == "outside_trading_hours")
+        #expect(try extended(at: open + 390 * minute) == "allow")
+        #expect(try extended(at: open + 630 * minute - 1) == "allow")
+        #expect(try extended(at: open + 630 * minute) == "outside_trading_hours")
+        #expect(try extended(at: open + 1_440 * minute) == "outside_trading_hours")
+        // On a half day the after-hours end four hours after the 13:00 close.
+        let halfDayClose = Timestamp.parse("2026-11-27T18:00:00Z")!
+        #expect(try extended(at: halfDayClose + 240 * minute - 1) == "allow")
+        #expect(try extended(at: halfDayClose + 240 * minute) == "outside_trading_hours")
         // 2026-11-27 is a half day (13:00 close): the early-close window applies.
         let halfDay = Timestamp.parse("2026-11-27T17:56:00Z")!
         let early = try RiskHarness(

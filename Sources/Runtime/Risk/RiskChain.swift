@@ -68,7 +68,7 @@ extension RiskEngine {
         if self.apply(.quantity, Self.checkQuantity(intent), &input, &verdict) { return }
         if self.apply(.symbolDenied, Self.checkSymbolDenied(bounds.pointee), &input, &verdict) { return }
         if self.apply(.symbolAllowed, Self.checkSymbolAllowed(bounds.pointee), &input, &verdict) { return }
-        if self.apply(.tradingHours, Self.checkTradingHours(input, bounds.pointee.rules, session: state.session), &input, &verdict) {
+        if self.apply(.tradingHours, Self.checkTradingHours(input, bounds.pointee.rules, session: state.session, day: state.daySession), &input, &verdict) {
             return
         }
         if self.apply(.signalAge, self.checkSignalAge(intent, input, bounds.pointee), &input, &verdict) { return }

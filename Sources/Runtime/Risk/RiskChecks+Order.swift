@@ -28,14 +28,19 @@ extension RiskEngine {
         bounds.symbolAllowed ? .allow : .deny(.init(reason: .symbolNotAllowed))
     }
 
-    /// Entries (the risk-increasing part) inside the entry window, everything inside the exit window; outside a
-    /// session only with `extended_hours`. Values in minutes after the open.
+    /// Entries (the risk-increasing part) inside the entry window, everything inside the exit window; outside the
+    /// regular session only with `extended_hours`, and then only in the extended sessions of a trading day
+    /// (`day`): from 04:00 New York time to the open, and from the close for four hours (to 20:00, 17:00 on a half
+    /// day), as the broker trades them. Values in minutes after the open.
     @inline(__always)
     static func checkTradingHours(
-        _ input: borrowing RiskCheckInput, _ rules: borrowing RiskRules, session: TradingSession?
+        _ input: borrowing RiskCheckInput, _ rules: borrowing RiskRules, session: TradingSession?, day: TradingSession?
     ) -> RiskCheckResult {
         guard let session, input.now >= session.open, input.now < session.close else {
-            return rules.extendedHours ? .allow : .deny(.init(reason: .outsideTradingHours))
+            guard rules.extendedHours, let day, input.now >= day.open - Self.preMarket,
+                input.now < day.close + Self.afterHours
+            else { return .deny(.init(reason: .outsideTradingHours)) }
+            return .allow
         }
         let window = session.kind == .earlyClose ? rules.earlyClose : rules.regular
         // Instants, not minutes: no division unless the check refuses and reports minutes after the open.
@@ -61,6 +66,10 @@ extension RiskEngine {
         }
         return .allow
     }
+
+    /// The extended sessions around a regular one: 04:00 to the 09:30 open, and four hours after the close.
+    static let preMarket: Int64 = 330 * Timestamp.nanosPerMinute
+    static let afterHours: Int64 = 240 * Timestamp.nanosPerMinute
 
     /// Minutes after the open of `minutesBeforeClose` before the close (a window bound, for reports).
     private static func minutes(_ close: TimestampNanos, _ minutesBeforeClose: Int, _ session: TradingSession) -> Decimal {

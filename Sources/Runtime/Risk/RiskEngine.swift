@@ -92,6 +92,7 @@ public struct RiskEngine: Sendable {
         }
         guard date != state.sessionDate else { return }
         state.sessionDate = date
+        state.daySession = self.calendar.session(on: date)
         if let last = state.lastObservedEquity { state.baselineEquity = last }
         state.openingEquity = nil
         state.lastObservedEquity = nil

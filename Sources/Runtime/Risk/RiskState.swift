@@ -37,6 +37,8 @@ public struct RiskState: Sendable {
     /// The New York session containing `now`, if any, and the session date the day's counters belong to.
     public internal(set) var session: TradingSession?
     public internal(set) var sessionDate: CivilDate?
+    /// The regular session of `sessionDate` (nil on a weekend or holiday), for the extended-hours sessions around it.
+    public internal(set) var daySession: TradingSession?
     /// Until when `session`/`sessionDate` hold without asking the calendar again.
     var sessionValidUntil: TimestampNanos = .min
 
