@@ -19,6 +19,12 @@ public struct SimulatedOrder: Sendable, Hashable {
     public var overCapacity = false
 }
 
+extension SignalRecord.Imbalance {
+    /// Whether this is a quote at all: both sides finite, a positive bid, the ask not below it. Only then does it
+    /// price an order or serve as the risk band's reference.
+    var isQuote: Bool { self.bidPx.isFinite && self.askPx.isFinite && self.bidPx > 0 && self.askPx >= self.bidPx }
+}
+
 public struct SimulatedFill: Sendable, Hashable {
     public var clientOrderID: String
     public var quantity: Decimal
@@ -39,9 +45,8 @@ public struct TorghutExecutionModel: Sendable, Hashable {
 
     public func order(for decision: Decision, quote: SignalRecord.Imbalance?) throws(SimulationError) -> SimulatedOrder {
         var limit = decision.referencePrice
-        // A quote prices the order only when it is one: both sides finite, a positive bid, the ask not below it.
-        if let quote, quote.spread.isFinite, quote.spread > 0, quote.bidPx.isFinite, quote.askPx.isFinite,
-            quote.bidPx > 0, quote.askPx >= quote.bidPx, let halfSpread = PlanRunner.decimalValue(quote.spread / 2)
+        if let quote, quote.isQuote, quote.spread.isFinite, quote.spread > 0,
+            let halfSpread = PlanRunner.decimalValue(quote.spread / 2)
         {
             limit = try exact(
                 decision.action == .buy ? limit.adding(halfSpread) : limit.subtracting(halfSpread), "a limit price")

@@ -186,9 +186,7 @@ public struct Simulation: Sendable {
     private func intent(for order: SimulatedOrder, decision: Decision, signal: SignalRecord) -> RiskIntent {
         var reference: Decimal?
         var quoteTime: TimestampNanos?
-        if let quote = signal.imbalance, quote.bidPx.isFinite, quote.askPx.isFinite, quote.bidPx > 0,
-            quote.askPx >= quote.bidPx
-        {
+        if let quote = signal.imbalance, quote.isQuote {
             reference = PlanRunner.decimalValue((quote.bidPx + quote.askPx) / 2)
             quoteTime = signal.eventTime
         } else if let close = signal.close, close.isFinite, close > 0 {
