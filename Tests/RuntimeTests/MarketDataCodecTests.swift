@@ -114,16 +114,16 @@ import Testing
     /// Nothing a signal row carries is dropped or altered silently: a group of the wrong type, a flat group with a
     /// member missing, or a version past 32 bits is DATA003 at the value. A group all null (warm-up) is no group.
     @Test(arguments: [
-        (#""vwap":7"#, "`vwap` must be an object or null"),
-        (#""window":"PT1S""#, "`window` must be an object or null"),
-        (#""ema":[1,2]"#, "`ema` must be an object or null"),
-        (#""ema12":181,"ema26":null"#, "`ema12` is set but `ema26` is not: the group needs both or neither"),
-        (#""macd":0.5"#, "`macd` is set but `macd_signal` is not: the group needs both or neither"),
-        (#""boll_mid":181,"boll_lower":180"#, "`boll_mid` is set but `boll_upper` is not: the group needs both or neither"),
-        (#""imbalance_ask_px":181"#, "`imbalance_ask_px` is set but `imbalance_bid_px` is not: the group needs both or neither"),
-        (#""version":4294967297"#, "`version` 4294967297 does not fit in 32 bits"),
+        (#""vwap":7"#, 66, "`vwap` must be an object or null"),
+        (#""window":"PT1S""#, 68, "`window` must be an object or null"),
+        (#""ema":[1,2]"#, 65, "`ema` must be an object or null"),
+        (#""ema12":181,"ema26":null"#, 67, "`ema12` is set but `ema26` is not: the group needs both or neither"),
+        (#""macd":0.5"#, 66, "`macd` is set but `macd_signal` is not: the group needs both or neither"),
+        (#""boll_mid":181,"boll_lower":180"#, 70, "`boll_mid` is set but `boll_upper` is not: the group needs both or neither"),
+        (#""imbalance_ask_px":181"#, 78, "`imbalance_ask_px` is set but `imbalance_bid_px` is not: the group needs both or neither"),
+        (#""version":4294967297"#, 69, "`version` 4294967297 does not fit in 32 bits"),
     ])
-    func signalRowsNeverLoseDataSilently(_ member: String, _ message: String) throws {
+    func signalRowsNeverLoseDataSilently(_ member: String, _ offset: Int, _ message: String) throws {
         let line = #"{"symbol":"NVDA","event_ts":"2026-03-06T14:30:01Z","seq":9,"# + member + "}"
         var decoder = SignalJSONDecoder()
         let result = Array(line.utf8).withUnsafeBufferPointer { decoder.decode($0) }
@@ -132,7 +132,7 @@ import Testing
             return
         }
         #expect(error.code == .invalidField && error.message == message)
-        #expect(error.byteOffset > 60, "points into the member, not the object")
+        #expect(error.byteOffset == offset, "points at the offending value")
     }
 
     @Test func warmUpNullsAreNoGroup() throws {
