@@ -44,6 +44,8 @@ import Testing
             == "strategy 'breakout_continuation_long_v1@research' does not trade 'SPY', so it could never manage this position")
         let disabled = check("{symbol: AAPL, quantity_shares: 5, average_price_usd: 200, strategy: legacy_macd_rsi@prod}")
         #expect(disabled.map(\.code) == [.conflictingValues] && disabled.first?.severity == .error)
+        #expect(disabled.first.map { "\($0.span.start!.line):\($0.span.start!.column)" } == "11:78")
+        #expect(elsewhere.first.map { "\($0.span.start!.line):\($0.span.start!.column)" } == "11:77")
         #expect(disabled.first?.message == "strategy 'legacy_macd_rsi@prod' is disabled, so it would never manage this position")
         #expect(check("{symbol: MSFT, quantity_shares: 5, average_price_usd: 200, strategy: washout_rebound_long_v1@research}")
             .isEmpty)
